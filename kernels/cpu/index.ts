@@ -1,0 +1,7 @@
+import type {KernelConfig} from '@tensorflow/tfjs';
+
+import {normBackwardConfig} from './norm_backward.js';
+import {normForwardConfig} from './norm_forward.js';
+
+/** Every kernel of the `cpu` backend. */
+export const cpuKernels: KernelConfig[] = [normForwardConfig, normBackwardConfig];

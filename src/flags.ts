@@ -1,0 +1,16 @@
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * `TFN_FORCE_COMPOSITE` (default `false`): when `true`, every op of this package runs on
+ * composite tfjs ops instead of its fused kernels, on every backend. Meant for debugging and
+ * for comparing the two paths; `tf.env().set('TFN_FORCE_COMPOSITE', true)`.
+ */
+export const FORCE_COMPOSITE_FLAG = 'TFN_FORCE_COMPOSITE';
+
+/** Registers the package's flags with the tfjs environment (once per tfjs instance). */
+export function registerFlags(): void {
+  const env = tf.env() as unknown as {flagRegistry: Record<string, unknown>};
+  if (env.flagRegistry[FORCE_COMPOSITE_FLAG] === undefined) {
+    tf.env().registerFlag(FORCE_COMPOSITE_FLAG, () => false);
+  }
+}

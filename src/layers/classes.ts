@@ -1,0 +1,10 @@
+export {BatchNormalization} from './batch_normalization.js';
+export type {BatchNormalizationArgs} from './batch_normalization.js';
+export {GroupNormalization} from './group_normalization.js';
+export type {GroupNormalizationArgs} from './group_normalization.js';
+export {InstanceNormalization} from './instance_normalization.js';
+export type {InstanceNormalizationArgs} from './instance_normalization.js';
+export {LayerNormalization} from './layer_normalization.js';
+export type {LayerNormalizationArgs} from './layer_normalization.js';
+export {RMSNormalization} from './rms_normalization.js';
+export type {RMSNormalizationArgs} from './rms_normalization.js';

@@ -1,0 +1,10 @@
+export {batchNorm, batchNormWithStatistics} from './batch_norm.js';
+export type {BatchNormOptions, BatchNormResult} from './batch_norm.js';
+export {groupNorm} from './group_norm.js';
+export type {GroupNormOptions} from './group_norm.js';
+export {instanceNorm} from './instance_norm.js';
+export type {InstanceNormOptions} from './instance_norm.js';
+export {layerNorm} from './layer_norm.js';
+export type {LayerNormOptions} from './layer_norm.js';
+export {rmsNorm} from './rms_norm.js';
+export type {RMSNormOptions} from './rms_norm.js';
