@@ -69,8 +69,16 @@ export abstract class AffineNormalization extends NormalizationLayer {
     checkEpsilon(this.epsilon, where);
     this.center = checkBoolean(args.center ?? true, where, 'center');
     this.scale = checkBoolean(args.scale ?? true, where, 'scale');
-    this.betaInitializer = resolveObject(args.betaInitializer ?? 'zeros', where, 'betaInitializer')!;
-    this.gammaInitializer = resolveObject(args.gammaInitializer ?? 'ones', where, 'gammaInitializer')!;
+    this.betaInitializer = resolveObject(
+      args.betaInitializer ?? 'zeros',
+      where,
+      'betaInitializer',
+    )!;
+    this.gammaInitializer = resolveObject(
+      args.gammaInitializer ?? 'ones',
+      where,
+      'gammaInitializer',
+    )!;
     this.betaRegularizer = resolveObject(args.betaRegularizer, where, 'betaRegularizer');
     this.gammaRegularizer = resolveObject(args.gammaRegularizer, where, 'gammaRegularizer');
     this.betaConstraint = resolveObject(args.betaConstraint, where, 'betaConstraint');

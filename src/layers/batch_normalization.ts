@@ -5,7 +5,11 @@ import type {LayerVariable} from '@tensorflow/tfjs-layers/dist/variables';
 import {resolveAxis} from '../core/axes.js';
 import {check, describe} from '../core/errors.js';
 import {batchNormIn, varianceFromInvStd} from '../ops/batch_norm.js';
-import {AffineNormalization, AffineNormalizationArgs, checkBoolean} from './affine_normalization.js';
+import {
+  AffineNormalization,
+  AffineNormalizationArgs,
+  checkBoolean,
+} from './affine_normalization.js';
 import {Initializer, ObjectSpec, resolveObject, serializeObject} from './config_objects.js';
 import type {InputShape} from './normalization_layer.js';
 
@@ -58,9 +62,7 @@ export class BatchNormalization extends AffineNormalization {
   constructor(args: BatchNormalizationArgs = {}) {
     super(args);
     this.axis = args.axis ?? -1;
-    check(Number.isInteger(this.axis), this.where, 'axis', 'an integer', () =>
-      describe(this.axis),
-    );
+    check(Number.isInteger(this.axis), this.where, 'axis', 'an integer', () => describe(this.axis));
     this.momentum = args.momentum ?? 0.99;
     check(
       typeof this.momentum === 'number' && this.momentum >= 0 && this.momentum <= 1,
@@ -91,9 +93,7 @@ export class BatchNormalization extends AffineNormalization {
 
   override build(inputShape: InputShape): void {
     const shape = this.singleShape(inputShape);
-    check(shape.length >= 2, this.where, 'inputShape', 'rank 2 or more', () =>
-      describe(shape),
-    );
+    check(shape.length >= 2, this.where, 'inputShape', 'rank 2 or more', () => describe(shape));
     this.resolvedAxis = resolveAxis(this.axis, shape.length, this.where);
     const channels = this.definedSize(shape, this.resolvedAxis);
     this.inputSpec = [{ndim: shape.length, axes: {[this.resolvedAxis]: channels}}];

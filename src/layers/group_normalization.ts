@@ -46,16 +46,12 @@ export class GroupNormalization extends AffineNormalization {
       '-1 or a positive integer',
       () => describe(this.groups),
     );
-    check(Number.isInteger(this.axis), this.where, 'axis', 'an integer', () =>
-      describe(this.axis),
-    );
+    check(Number.isInteger(this.axis), this.where, 'axis', 'an integer', () => describe(this.axis));
   }
 
   override build(inputShape: InputShape): void {
     const shape = this.singleShape(inputShape);
-    check(shape.length >= 2, this.where, 'inputShape', 'rank 2 or more', () =>
-      describe(shape),
-    );
+    check(shape.length >= 2, this.where, 'inputShape', 'rank 2 or more', () => describe(shape));
     this.resolvedAxis = resolveAxis(this.axis, shape.length, this.where);
     check(
       this.resolvedAxis >= 1,

@@ -20,9 +20,7 @@ export function groupNormalization(args: GroupNormalizationArgs = {}): GroupNorm
 }
 
 /** Creates an {@link InstanceNormalization} layer. */
-export function instanceNormalization(
-  args: InstanceNormalizationArgs = {},
-): InstanceNormalization {
+export function instanceNormalization(args: InstanceNormalizationArgs = {}): InstanceNormalization {
   return new InstanceNormalization(args);
 }
 

@@ -3,7 +3,11 @@ import type {Kwargs} from '@tensorflow/tfjs-layers/dist/types';
 
 import {resolveAxes} from '../core/axes.js';
 import {layerNormIn} from '../ops/layer_norm.js';
-import {AffineNormalization, AffineNormalizationArgs, checkBoolean} from './affine_normalization.js';
+import {
+  AffineNormalization,
+  AffineNormalizationArgs,
+  checkBoolean,
+} from './affine_normalization.js';
 import type {InputShape} from './normalization_layer.js';
 
 /** Arguments of {@link LayerNormalization} (Keras 3's, camelCased, with its defaults). */

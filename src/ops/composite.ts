@@ -38,9 +38,7 @@ export function compositeNormalize(inputs: NormInputs, attrs: NormAttrs): NormOu
       mean = tf.reshape(inputs.mean, statShape);
       invStd = tf.rsqrt(tf.add(tf.reshape(inputs.variance, statShape), attrs.epsilon));
     } else {
-      mean = attrs.centered
-        ? tf.mean(x, REDUCED_VIEW_AXES, true)
-        : tf.zeros(statShape);
+      mean = attrs.centered ? tf.mean(x, REDUCED_VIEW_AXES, true) : tf.zeros(statShape);
       const deviation = attrs.centered ? tf.sub(x, mean) : x;
       const variance = tf.mean(tf.square(deviation), REDUCED_VIEW_AXES, true);
       invStd = tf.rsqrt(tf.add(variance, attrs.epsilon));

@@ -39,12 +39,8 @@ export function groupNormIn(where: string, x: tf.Tensor, options: GroupNormOptio
   checkInput(x, where, 2);
   checkEpsilon(epsilon, where);
   const channelAxis = resolveAxis(axis, x.rank, where);
-  check(
-    channelAxis >= 1,
-    where,
-    'axis',
-    'a channel axis other than the batch axis 0',
-    () => describe(axis),
+  check(channelAxis >= 1, where, 'axis', 'a channel axis other than the batch axis 0', () =>
+    describe(axis),
   );
   const channels = x.shape[channelAxis];
   const groupCount = resolveGroups(groups, channels, channelAxis, where);

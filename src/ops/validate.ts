@@ -50,13 +50,7 @@ export function flatParam(
     return undefined;
   }
   check(param instanceof tf.Tensor, where, name, 'a tf.Tensor', () => typeof param);
-  check(
-    param.dtype === 'float32',
-    where,
-    name,
-    'a float32 tensor',
-    () => `dtype ${param.dtype}`,
-  );
+  check(param.dtype === 'float32', where, name, 'a float32 tensor', () => `dtype ${param.dtype}`);
   check(
     tf.util.arraysEqual(param.shape, expectedShape),
     where,
