@@ -36,3 +36,8 @@ export function resolveAxes(
   );
   return resolved;
 }
+
+/** An axis argument as Keras saves it after build: a list, sorted, values as given. */
+export function sortedAxisList(axis: number | number[]): number[] {
+  return (Array.isArray(axis) ? [...axis] : [axis]).sort((p, q) => p - q);
+}

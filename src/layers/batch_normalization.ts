@@ -30,6 +30,10 @@ export interface BatchNormalizationArgs extends AffineNormalizationArgs {
   synchronized?: boolean;
   /** Keras's batch renormalization. Only `false` is supported. Default `false`. */
   renorm?: boolean;
+  /** Keras's renormalization clipping; accepted for config compatibility. Default `null`. */
+  renormClipping?: tf.serialization.ConfigDict | null;
+  /** Keras's renormalization momentum; accepted for config compatibility. Default `0.99`. */
+  renormMomentum?: number;
 }
 
 /**
@@ -54,6 +58,8 @@ export class BatchNormalization extends AffineNormalization {
   readonly movingMeanInitializer: Initializer;
   readonly movingVarianceInitializer: Initializer;
   readonly synchronized: boolean;
+  readonly renormClipping: tf.serialization.ConfigDict | null;
+  readonly renormMomentum: number;
 
   private movingMean: LayerVariable | null = null;
   private movingVariance: LayerVariable | null = null;
@@ -82,6 +88,8 @@ export class BatchNormalization extends AffineNormalization {
       'movingVarianceInitializer',
     )!;
     this.synchronized = checkBoolean(args.synchronized ?? false, this.where, 'synchronized');
+    this.renormClipping = args.renormClipping ?? null;
+    this.renormMomentum = args.renormMomentum ?? 0.99;
     check(
       !args.renorm,
       this.where,
@@ -153,6 +161,9 @@ export class BatchNormalization extends AffineNormalization {
       movingMeanInitializer: serializeObject(this.movingMeanInitializer),
       movingVarianceInitializer: serializeObject(this.movingVarianceInitializer),
       synchronized: this.synchronized,
+      renorm: false,
+      renormClipping: this.renormClipping,
+      renormMomentum: this.renormMomentum,
       ...super.getConfig(),
     };
   }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type {Kwargs} from '@tensorflow/tfjs-layers/dist/types';
 
-import {resolveAxes} from '../core/axes.js';
+import {resolveAxes, sortedAxisList} from '../core/axes.js';
 import {layerNormIn} from '../ops/layer_norm.js';
 import {
   AffineNormalization,
@@ -16,8 +16,9 @@ export interface LayerNormalizationArgs extends AffineNormalizationArgs {
   axis?: number | number[];
   /**
    * Keras's deprecated `rms_scaling`: `y = x / sqrt(var + epsilon) · gamma`, with the variance
-   * still taken around the mean, no mean subtraction and no offset. Accepted so saved Keras
-   * configs load; runs on composite ops, not on the fused kernels. Default `false`.
+   * still taken around the mean, no mean subtraction and no offset; as in Keras, `gamma` is
+   * then always created and `beta` never. Accepted so saved Keras configs load; runs on
+   * composite ops, not on the fused kernels. Default `false`.
    */
   rmsScaling?: boolean;
 }
@@ -33,9 +34,10 @@ export class LayerNormalization extends AffineNormalization {
   /** Class name used for serialization, the same as Keras's. */
   static className = 'LayerNormalization';
 
-  /** The axis argument as given; after build, the sorted non-negative list (as Keras saves). */
+  /** The axis argument as given; after build, a sorted list (as Keras saves it). */
   axis: number | number[];
   readonly rmsScaling: boolean;
+  private resolvedAxes: number[] = [];
 
   constructor(args: LayerNormalizationArgs = {}) {
     super(args);
@@ -47,9 +49,22 @@ export class LayerNormalization extends AffineNormalization {
     const shape = this.singleShape(inputShape);
     const axes = resolveAxes(this.axis, shape.length, this.where);
     const paramShape = axes.map((a) => this.definedSize(shape, a));
-    this.axis = axes;
+    this.axis = sortedAxisList(this.axis);
+    this.resolvedAxes = axes;
     this.inputSpec = [{ndim: shape.length}];
-    this.addAffineWeights(paramShape);
+    if (this.rmsScaling) {
+      this.gamma = this.addWeight(
+        'gamma',
+        paramShape,
+        'float32',
+        this.gammaInitializer,
+        this.gammaRegularizer ?? undefined,
+        true,
+        this.gammaConstraint ?? undefined,
+      );
+    } else {
+      this.addAffineWeights(paramShape);
+    }
     this.built = true;
   }
 
@@ -60,7 +75,7 @@ export class LayerNormalization extends AffineNormalization {
         return this.rmsScaled(x);
       }
       return layerNormIn(this.where, x, {
-        axis: this.axis,
+        axis: this.resolvedAxes,
         epsilon: this.epsilon,
         ...this.affineValues(),
       });
@@ -69,7 +84,7 @@ export class LayerNormalization extends AffineNormalization {
 
   /** Keras's `rms_scaling` formula, with generic ops. */
   private rmsScaled(x: tf.Tensor): tf.Tensor {
-    const axes = this.axis as number[];
+    const axes = this.resolvedAxes;
     const {variance} = tf.moments(x, axes, true);
     const y = tf.mul(x, tf.rsqrt(tf.add(variance, this.epsilon)));
     if (this.gamma === null) {

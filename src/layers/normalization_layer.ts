@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type {LayerArgs} from '@tensorflow/tfjs-layers/dist/engine/topology';
+import type {Kwargs} from '@tensorflow/tfjs-layers/dist/types';
 
 import {check, describe} from '../core/errors.js';
+import {checkInput} from '../ops/validate.js';
 
 /** Shapes as tfjs-layers hands them to `build`: one shape or a list, `null` for unknown. */
 export type InputShape = tf.Shape | tf.Shape[];
@@ -51,6 +53,23 @@ export abstract class NormalizationLayer extends tf.layers.Layer {
       () => describe(shape),
     );
     return size as number;
+  }
+
+  /**
+   * Checks concrete input tensors (dtype, non-empty) before the base class builds the layer,
+   * so bad input leaves the layer unbuilt and allocates nothing.
+   */
+  override apply(
+    inputs: tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[],
+    kwargs?: Kwargs,
+  ): tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[] {
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    for (const x of list) {
+      if (x instanceof tf.Tensor) {
+        checkInput(x, this.where, 1);
+      }
+    }
+    return super.apply(inputs, kwargs);
   }
 
   override computeOutputShape(inputShape: InputShape): InputShape {

@@ -3,7 +3,7 @@ import type {LayerArgs} from '@tensorflow/tfjs-layers/dist/engine/topology';
 import type {Kwargs} from '@tensorflow/tfjs-layers/dist/types';
 import type {LayerVariable} from '@tensorflow/tfjs-layers/dist/variables';
 
-import {resolveAxes} from '../core/axes.js';
+import {resolveAxes, sortedAxisList} from '../core/axes.js';
 import {checkEpsilon} from '../ops/validate.js';
 import {rmsNormIn} from '../ops/rms_norm.js';
 import {InputShape, NormalizationLayer} from './normalization_layer.js';
@@ -25,10 +25,11 @@ export class RMSNormalization extends NormalizationLayer {
   /** Class name used for serialization, the same as Keras's. */
   static className = 'RMSNormalization';
 
-  /** The axis argument as given; after build, the sorted non-negative list. */
+  /** The axis argument as given; after build, a sorted list (as Keras saves it). */
   axis: number | number[];
   readonly epsilon: number;
   private scale: LayerVariable | null = null;
+  private resolvedAxes: number[] = [];
 
   constructor(args: RMSNormalizationArgs = {}) {
     super(args);
@@ -41,7 +42,8 @@ export class RMSNormalization extends NormalizationLayer {
     const shape = this.singleShape(inputShape);
     const axes = resolveAxes(this.axis, shape.length, this.where);
     const paramShape = axes.map((a) => this.definedSize(shape, a));
-    this.axis = axes;
+    this.axis = sortedAxisList(this.axis);
+    this.resolvedAxes = axes;
     this.inputSpec = [{ndim: shape.length}];
     const ones = tf.initializers.ones();
     this.scale = this.addWeight('scale', paramShape, 'float32', ones, undefined, true);
@@ -51,7 +53,7 @@ export class RMSNormalization extends NormalizationLayer {
   override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
     return tf.tidy(() =>
       rmsNormIn(this.where, this.singleInput(inputs), {
-        axis: this.axis,
+        axis: this.resolvedAxes,
         epsilon: this.epsilon,
         scale: this.scale!.read(),
       }),
