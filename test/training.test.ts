@@ -51,7 +51,8 @@ describeBackends('training', (backend) => {
 
     for (const loaded of [fromMemory, fromDisk]) {
       expect(loaded.layers[1].getClassName()).toBe(name);
-      expect(loaded.layers[1]).toBeInstanceOf((tfn as Record<string, unknown>)[name] as Function);
+      const cls = (tfn as Record<string, unknown>)[name] as new (...args: never[]) => unknown;
+      expect(loaded.layers[1]).toBeInstanceOf(cls);
       expect(Array.from(await predictions(loaded, xs))).toEqual(Array.from(expected));
       loaded.dispose();
     }

@@ -15,7 +15,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const {installWebgpu, loadTfjsNode} = require('./detect_backends.js');
+const {installWebgpu, loadTfjsNode} = require('../../scripts/optional-backends.js');
 
 /** Precision used by every comparison on a backend (the README's tolerance table). */
 export interface Tolerance {

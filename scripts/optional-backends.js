@@ -1,6 +1,6 @@
-// Loading of the optional tfjs backends, shared by the jest workers (test/support/backends.ts)
-// and by global setup, which runs this file as a script to print the comma-separated list of
-// backends usable in this environment (probing native bindings outside the test workers).
+// Loading of the optional tfjs backends (tfjs-node, webgpu through Dawn), shared by the tests,
+// the benchmark and the examples. Run as a script, it prints the comma-separated list of
+// backends usable in this environment (test global setup probes native bindings this way).
 const fs = require('fs');
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
