@@ -3,7 +3,6 @@ import type {MathBackendCPU} from '@tensorflow/tfjs-backend-cpu';
 
 import {NORM_BACKWARD, NormAttrs} from '../../src/core/kernel_contract.js';
 import {paramSize, reducedSize, statCount} from '../../src/core/view.js';
-import {blockWalk} from './block_walk.js';
 import {BackwardSums, backwardSums, inputGradient} from './passes.js';
 import {paramOrConstant, valuesOf} from './tensor_data.js';
 
@@ -19,7 +18,6 @@ const normBackward: KernelFunc = ({inputs, backend, attrs}) => {
   const dy = valuesOf(cpu, inputs.dy as TensorInfo);
   const mean = valuesOf(cpu, inputs.mean as TensorInfo);
   const invStd = valuesOf(cpu, inputs.invStd as TensorInfo);
-  const walk = blockWalk(a);
   const stats = statCount(a);
   const n = reducedSize(a);
   const params = paramSize(a);
@@ -31,7 +29,7 @@ const normBackward: KernelFunc = ({inputs, backend, attrs}) => {
     dgamma: new Float64Array(params),
     dbeta: new Float64Array(params),
   };
-  backwardSums(dy, x, walk, mean, invStd, gamma, sums);
+  backwardSums(dy, x, a, mean, invStd, gamma, sums);
 
   const meanG = new Float64Array(stats);
   const meanGXhat = new Float64Array(stats);
@@ -42,7 +40,7 @@ const normBackward: KernelFunc = ({inputs, backend, attrs}) => {
     }
   }
   const dx = new Float32Array(x.length);
-  inputGradient(dy, x, walk, mean, invStd, gamma, meanG, meanGXhat, dx);
+  inputGradient(dy, x, a, mean, invStd, gamma, meanG, meanGXhat, dx);
 
   return [
     cpu.makeTensorInfo(xInfo.shape, 'float32', dx),

@@ -3,7 +3,6 @@ import type {MathBackendCPU} from '@tensorflow/tfjs-backend-cpu';
 
 import {NORM_FORWARD, NormAttrs} from '../../src/core/kernel_contract.js';
 import {paramSize, reducedSize, statCount} from '../../src/core/view.js';
-import {blockWalk} from './block_walk.js';
 import {applyAffine, squaredDeviationPerStat, sumPerStat} from './passes.js';
 import {paramOrConstant, valuesOf} from './tensor_data.js';
 
@@ -17,7 +16,6 @@ const normForward: KernelFunc = ({inputs, backend, attrs}) => {
   const a = attrs as unknown as NormAttrs;
   const xInfo = inputs.x as TensorInfo;
   const x = valuesOf(cpu, xInfo);
-  const walk = blockWalk(a);
   const stats = statCount(a);
   const n = reducedSize(a);
   const params = paramSize(a);
@@ -33,12 +31,12 @@ const normForward: KernelFunc = ({inputs, backend, attrs}) => {
     }
   } else {
     if (a.centered) {
-      sumPerStat(x, walk, mean);
+      sumPerStat(x, a, mean);
       for (let s = 0; s < stats; s++) {
         mean[s] /= n;
       }
     }
-    squaredDeviationPerStat(x, walk, mean, invStd);
+    squaredDeviationPerStat(x, a, mean, invStd);
     for (let s = 0; s < stats; s++) {
       invStd[s] = 1 / Math.sqrt(invStd[s] / n + a.epsilon);
     }
@@ -47,7 +45,7 @@ const normForward: KernelFunc = ({inputs, backend, attrs}) => {
   const gamma = paramOrConstant(cpu, inputs.gamma as TensorInfo, params, 1);
   const beta = paramOrConstant(cpu, inputs.beta as TensorInfo, params, 0);
   const y = new Float32Array(x.length);
-  applyAffine(x, walk, mean, invStd, gamma, beta, y);
+  applyAffine(x, a, mean, invStd, gamma, beta, y);
 
   return [
     cpu.makeTensorInfo(xInfo.shape, 'float32', y),
