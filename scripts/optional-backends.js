@@ -7,6 +7,8 @@ const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 /** Loads tfjs-node; true when its `tensorflow` backend is registered. */
 function loadTfjsNode(tf) {
+  // TensorFlow's C++ logging is silenced unless the user asked for it.
+  process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
   try {
     require('@tensorflow/tfjs-node');
     return tf.findBackend('tensorflow') !== null || tf.findBackendFactory('tensorflow') !== null;

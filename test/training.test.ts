@@ -11,7 +11,8 @@ import * as tf from '@tensorflow/tfjs';
 
 import * as tfn from '../src/index';
 import {describeBackends} from './support/backends';
-import {folderHandler, LAYER_FACTORIES, smallModel, toyData} from './support/models';
+import {folderHandler} from '../examples/support/folder_io';
+import {LAYER_FACTORIES, smallModel, toyData} from './support/models';
 
 const NAMES = Object.keys(LAYER_FACTORIES);
 

@@ -1,7 +1,4 @@
-/** Small models and a file-based save handler shared by the training and loading specs. */
-import * as fs from 'fs';
-import * as path from 'path';
-
+/** Small models shared by the training and loading specs. */
 import * as tf from '@tensorflow/tfjs';
 
 import * as tfn from '../../src/index';
@@ -37,32 +34,4 @@ export function toyData(n: number, seed: number): {xs: tf.Tensor; ys: tf.Tensor}
     );
     return {xs, ys: tf.oneHot(tf.argMax(thirds, 1), 3)};
   });
-}
-
-/** Saves and loads model artifacts as `model.json` + `weights.bin` in a folder. */
-export function folderHandler(dir: string): tf.io.IOHandler {
-  return {
-    async save(artifacts) {
-      fs.mkdirSync(dir, {recursive: true});
-      const {weightData, ...rest} = artifacts;
-      const json = {
-        ...rest,
-        weightsManifest: [{paths: ['weights.bin'], weights: rest.weightSpecs}],
-      };
-      fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify(json));
-      const buffer = Buffer.from(weightData as ArrayBuffer);
-      fs.writeFileSync(path.join(dir, 'weights.bin'), buffer);
-      return {modelArtifactsInfo: {dateSaved: new Date(), modelTopologyType: 'JSON'}};
-    },
-    async load() {
-      const json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'));
-      const bytes = fs.readFileSync(path.join(dir, 'weights.bin'));
-      const weightData = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
-      return {
-        modelTopology: json.modelTopology,
-        weightSpecs: json.weightsManifest[0].weights,
-        weightData,
-      };
-    },
-  };
 }
