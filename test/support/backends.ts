@@ -57,9 +57,20 @@ export async function activateBackend(backend: string): Promise<void> {
   }
 }
 
+interface ErrorScopes {
+  pushErrorScope(filter: string): void;
+  popErrorScope(): Promise<{message: string} | null>;
+}
+
+/** The WebGPU device of the active webgpu backend. */
+function gpuDevice(): ErrorScopes {
+  return (tf.backend() as unknown as {device: ErrorScopes}).device;
+}
+
 /**
  * Runs `suite` once per tested backend, with that backend active for each of its tests. The
- * suite receives the backend name and its tolerance.
+ * suite receives the backend name and its tolerance. On webgpu every test runs inside a
+ * validation error scope and fails on any WebGPU validation error.
  */
 export function describeBackends(
   title: string,
@@ -68,6 +79,15 @@ export function describeBackends(
   for (const backend of testedBackends()) {
     describe(`${title} [${backend}]`, () => {
       beforeAll(() => activateBackend(backend));
+      if (backend === 'webgpu') {
+        beforeEach(() => gpuDevice().pushErrorScope('validation'));
+        afterEach(async () => {
+          const error = await gpuDevice().popErrorScope();
+          if (error !== null) {
+            throw new Error(`WebGPU validation error: ${error.message}`);
+          }
+        });
+      }
       suite(backend, TOLERANCES[backend]);
     });
   }
