@@ -85,9 +85,9 @@ export abstract class AffineNormalization extends NormalizationLayer {
     this.gammaConstraint = resolveObject(args.gammaConstraint, where, 'gammaConstraint');
   }
 
-  /** Creates `gamma` then `beta` (Keras's order), each only when enabled. */
-  protected addAffineWeights(shape: number[]): void {
-    if (this.scale) {
+  /** Creates `gamma` then `beta` (Keras's order), by default each only when enabled. */
+  protected addAffineWeights(shape: number[], scale = this.scale, center = this.center): void {
+    if (scale) {
       this.gamma = this.addWeight(
         'gamma',
         shape,
@@ -98,7 +98,7 @@ export abstract class AffineNormalization extends NormalizationLayer {
         this.gammaConstraint ?? undefined,
       );
     }
-    if (this.center) {
+    if (center) {
       this.beta = this.addWeight(
         'beta',
         shape,

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type {Kwargs} from '@tensorflow/tfjs-layers/dist/types';
 
-import {resolveAxes, sortedAxisList} from '../core/axes.js';
+import {sortedAxisList} from '../core/axes.js';
 import {layerNormIn} from '../ops/layer_norm.js';
 import {
   AffineNormalization,
@@ -47,21 +47,12 @@ export class LayerNormalization extends AffineNormalization {
 
   override build(inputShape: InputShape): void {
     const shape = this.singleShape(inputShape);
-    const axes = resolveAxes(this.axis, shape.length, this.where);
-    const paramShape = axes.map((a) => this.definedSize(shape, a));
+    const {axes, paramShape} = this.normalizedAxes(this.axis, shape);
     this.axis = sortedAxisList(this.axis);
     this.resolvedAxes = axes;
     this.inputSpec = [{ndim: shape.length}];
     if (this.rmsScaling) {
-      this.gamma = this.addWeight(
-        'gamma',
-        paramShape,
-        'float32',
-        this.gammaInitializer,
-        this.gammaRegularizer ?? undefined,
-        true,
-        this.gammaConstraint ?? undefined,
-      );
+      this.addAffineWeights(paramShape, true, false);
     } else {
       this.addAffineWeights(paramShape);
     }

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type {LayerArgs} from '@tensorflow/tfjs-layers/dist/engine/topology';
 import type {Kwargs} from '@tensorflow/tfjs-layers/dist/types';
 
+import {resolveAxes} from '../core/axes.js';
 import {check, describe} from '../core/errors.js';
 import {checkInput} from '../ops/validate.js';
 
@@ -70,6 +71,18 @@ export abstract class NormalizationLayer extends tf.layers.Layer {
       }
     }
     return super.apply(inputs, kwargs);
+  }
+
+  /**
+   * Resolves a layer/RMS normalization `axis` argument at build: the sorted non-negative axes
+   * and the parameter shape (the sizes of those axes, which must be known).
+   */
+  protected normalizedAxes(
+    axis: number | number[],
+    shape: tf.Shape,
+  ): {axes: number[]; paramShape: number[]} {
+    const axes = resolveAxes(axis, shape.length, this.where);
+    return {axes, paramShape: axes.map((a) => this.definedSize(shape, a))};
   }
 
   override computeOutputShape(inputShape: InputShape): InputShape {

@@ -3,7 +3,7 @@ import type {LayerArgs} from '@tensorflow/tfjs-layers/dist/engine/topology';
 import type {Kwargs} from '@tensorflow/tfjs-layers/dist/types';
 import type {LayerVariable} from '@tensorflow/tfjs-layers/dist/variables';
 
-import {resolveAxes, sortedAxisList} from '../core/axes.js';
+import {sortedAxisList} from '../core/axes.js';
 import {checkEpsilon} from '../ops/validate.js';
 import {rmsNormIn} from '../ops/rms_norm.js';
 import {InputShape, NormalizationLayer} from './normalization_layer.js';
@@ -40,8 +40,7 @@ export class RMSNormalization extends NormalizationLayer {
 
   override build(inputShape: InputShape): void {
     const shape = this.singleShape(inputShape);
-    const axes = resolveAxes(this.axis, shape.length, this.where);
-    const paramShape = axes.map((a) => this.definedSize(shape, a));
+    const {axes, paramShape} = this.normalizedAxes(this.axis, shape);
     this.axis = sortedAxisList(this.axis);
     this.resolvedAxes = axes;
     this.inputSpec = [{ndim: shape.length}];

@@ -106,18 +106,24 @@ export function paramShapeOf(kind: NormKind, shape: number[], axis: number | num
   return [shape[resolveAxis(axis as number, shape.length, 'test')]];
 }
 
-/** The float64 reference grouping of a case. */
-export function groupingOf(c: NormCase): Grouping {
+/** A case's axes resolved: normalized axes (layer, RMS) or channel axis and group count. */
+function resolvedOf(c: NormCase): {axes: number[]; axis: number; groups: number} {
   const rank = c.shape.length;
   if (c.kind === 'layer' || c.kind === 'rms') {
-    return layerGrouping(c.shape, resolveAxes(c.axis, rank, 'test'));
+    return {axes: resolveAxes(c.axis, rank, 'test'), axis: -1, groups: 1};
   }
   const axis = resolveAxis(c.axis as number, rank, 'test');
-  if (c.kind === 'batch') {
-    return batchGrouping(c.shape, axis);
-  }
   const groups = c.kind === 'instance' || c.groups === -1 ? c.shape[axis] : c.groups;
-  return groupGrouping(c.shape, axis, groups);
+  return {axes: [], axis, groups};
+}
+
+/** The float64 reference grouping of a case. */
+export function groupingOf(c: NormCase): Grouping {
+  const {axes, axis, groups} = resolvedOf(c);
+  if (c.kind === 'layer' || c.kind === 'rms') {
+    return layerGrouping(c.shape, axes);
+  }
+  return c.kind === 'batch' ? batchGrouping(c.shape, axis) : groupGrouping(c.shape, axis, groups);
 }
 
 /** The reference-call description of a case. */
@@ -136,16 +142,12 @@ export function referenceOf(c: NormCase): ReferenceCase {
 
 /** The package's view plan for a case (for reading the saved statistics). */
 export function planOf(c: NormCase): PlannedView {
-  const rank = c.shape.length;
+  const {axes, axis, groups} = resolvedOf(c);
   if (c.kind === 'layer' || c.kind === 'rms') {
-    return layerView(c.shape, resolveAxes(c.axis, rank, 'test'));
+    return layerView(c.shape, axes);
   }
-  const axis = resolveAxis(c.axis as number, rank, 'test');
-  if (c.kind === 'batch') {
-    return {view: batchView(c.shape, axis), permutation: null};
-  }
-  const groups = c.kind === 'instance' || c.groups === -1 ? c.shape[axis] : c.groups;
-  return {view: groupView(c.shape, axis, groups), permutation: null};
+  const view = c.kind === 'batch' ? batchView(c.shape, axis) : groupView(c.shape, axis, groups);
+  return {view, permutation: null};
 }
 
 /** Tensors of a case's data. */
