@@ -2,6 +2,7 @@
 // the benchmark and the examples. Run as a script, it prints the comma-separated list of
 // backends usable in this environment (test global setup probes native bindings this way).
 const fs = require('fs');
+const path = require('path');
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
@@ -18,6 +19,16 @@ function loadTfjsNode(tf) {
 }
 
 /**
+ * Dawn's native module from the npm `webgpu` package. Loaded directly rather than through the
+ * package's ES-module entry, which jest's CommonJS runtime cannot import.
+ */
+function loadDawn() {
+  const root = path.dirname(require.resolve('webgpu/package.json'));
+  const arch = process.platform === 'darwin' ? 'universal' : process.arch;
+  return require(path.join(root, 'dist', `${process.platform}-${arch}`, 'dawn.node'));
+}
+
+/**
  * Gives this context `navigator.gpu` from Dawn (npm `webgpu`), using SwiftShader's Vulkan
  * driver when no other is configured, then loads tfjs's webgpu backend. True on success.
  */
@@ -27,7 +38,7 @@ function installWebgpu() {
       process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
     }
     if (globalThis.navigator === undefined || globalThis.navigator.gpu === undefined) {
-      const dawn = require('webgpu');
+      const dawn = loadDawn();
       Object.assign(globalThis, dawn.globals);
       Object.defineProperty(globalThis, 'navigator', {
         value: {gpu: dawn.create([])},

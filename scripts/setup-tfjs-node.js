@@ -23,7 +23,7 @@
  */
 'use strict';
 
-const { spawn } = require('child_process');
+const {spawn} = require('child_process');
 const fs = require('fs');
 const path = require('path');
 
@@ -107,10 +107,10 @@ function seconds(startMs) {
  * group (e.g. npx -> node-pre-gyp -> node-gyp -> make -> g++) is killed.
  * Resolves to { ok, timedOut, output, reason }.
  */
-function run(command, args, { cwd = PROJECT_DIR, env = process.env, timeoutS }) {
+function run(command, args, {cwd = PROJECT_DIR, env = process.env, timeoutS}) {
   return new Promise((resolve) => {
     const stdio = ['ignore', 'pipe', 'pipe'];
-    const child = spawn(command, args, { cwd, env, stdio, detached: true });
+    const child = spawn(command, args, {cwd, env, stdio, detached: true});
     currentChild = child;
     const chunks = [];
     let timedOut = false;
@@ -129,7 +129,7 @@ function run(command, args, { cwd = PROJECT_DIR, env = process.env, timeoutS }) 
       if (timedOut) reason = `timed out after ${timeoutS} s`;
       else if (error) reason = `could not start ${command}: ${error.message}`;
       else if (!ok) reason = errorLine(output) || `${command} exited with ${code}`;
-      resolve({ ok, timedOut, output, reason });
+      resolve({ok, timedOut, output, reason});
     };
     child.on('error', (error) => finish(null, error));
     child.on('close', (code) => finish(code, null));
@@ -161,8 +161,8 @@ function printTail(output, count = 15) {
 }
 
 function checkBinding() {
-  const env = { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' };
-  return run(process.execPath, ['-e', CHECK_JS], { env, timeoutS: CHECK_TIMEOUT_S });
+  const env = {...process.env, TF_CPP_MIN_LOG_LEVEL: '2'};
+  return run(process.execPath, ['-e', CHECK_JS], {env, timeoutS: CHECK_TIMEOUT_S});
 }
 
 async function verify(label) {
@@ -227,7 +227,7 @@ async function ensureWheel() {
   }
   const start = Date.now();
   log(`path 2: downloading ${WHEEL_SPEC.replace('==', ' ')} wheel via pip ...`);
-  fs.mkdirSync(WHEEL_CACHE_DIR, { recursive: true });
+  fs.mkdirSync(WHEEL_CACHE_DIR, {recursive: true});
   const pipArgs = ['-m', 'pip', 'download', '--no-deps', '--retries', '0', '--timeout', '3'];
   const result = await run('python3', [...pipArgs, '-d', WHEEL_CACHE_DIR, WHEEL_SPEC], {
     timeoutS: PIP_TIMEOUT_S,
@@ -245,9 +245,9 @@ async function ensureWheel() {
 async function stageDeps(wheel) {
   const start = Date.now();
   log('path 2: extracting TensorFlow C libraries and headers into deps/ ...');
-  fs.rmSync(DEPS_DIR, { recursive: true, force: true });
-  fs.mkdirSync(DEPS_LIB_DIR, { recursive: true });
-  fs.mkdirSync(DEPS_INCLUDE_DIR, { recursive: true });
+  fs.rmSync(DEPS_DIR, {recursive: true, force: true});
+  fs.mkdirSync(DEPS_LIB_DIR, {recursive: true});
+  fs.mkdirSync(DEPS_INCLUDE_DIR, {recursive: true});
   const libs = Object.keys(WHEEL_LIBS).join(',');
   const args = ['-c', EXTRACT_PY, wheel, DEPS_LIB_DIR, DEPS_INCLUDE_DIR, libs];
   const result = await run('python3', [...args, INCLUDE_SUBDIRS.join(',')], {
@@ -256,7 +256,7 @@ async function stageDeps(wheel) {
   if (!result.ok) {
     printTail(result.output);
     // A truncated or foreign wheel would fail the same way next time; let pip fetch it again.
-    fs.rmSync(wheel, { force: true });
+    fs.rmSync(wheel, {force: true});
     throw new Error(`extracting from ${path.basename(wheel)} failed: ${result.reason}`);
   }
   for (const [file, link] of Object.entries(WHEEL_LIBS)) {
@@ -270,7 +270,7 @@ async function buildBinding() {
   const start = Date.now();
   log('path 2: building the binding from source with node-pre-gyp (about 30 s) ...');
   const args = ['--no', '--', 'node-pre-gyp', 'install', '--build-from-source'];
-  const result = await run('npx', args, { cwd: TFJS_NODE_DIR, timeoutS: BUILD_TIMEOUT_S });
+  const result = await run('npx', args, {cwd: TFJS_NODE_DIR, timeoutS: BUILD_TIMEOUT_S});
   if (!result.ok) {
     printTail(result.output);
     throw new Error(`building the binding failed: ${result.reason}`);

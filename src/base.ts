@@ -20,3 +20,5 @@ export {
   useBuiltinLayersForLoading,
 } from './serialization.js';
 export {registerAll} from './register_all.js';
+/** Keras 3 model loading and tfjs → Keras 3 export (see src/interop/index.ts). */
+export * as interop from './interop/index.js';
