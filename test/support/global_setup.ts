@@ -12,10 +12,14 @@ export default function globalSetup(): void {
   if (process.env.VK_ICD_FILENAMES === undefined && fs.existsSync(SWIFTSHADER_ICD)) {
     process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   }
-  const detected = execFileSync('node', [path.join(__dirname, '..', '..', 'scripts', 'optional-backends.js')], {
-    encoding: 'utf8',
-    env: {...process.env, TF_CPP_MIN_LOG_LEVEL: '2'},
-  })
+  const detected = execFileSync(
+    'node',
+    [path.join(__dirname, '..', '..', 'scripts', 'optional-backends.js')],
+    {
+      encoding: 'utf8',
+      env: {...process.env, TF_CPP_MIN_LOG_LEVEL: '2'},
+    },
+  )
     .trim()
     .split(',');
 
