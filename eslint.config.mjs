@@ -24,8 +24,14 @@ export default tseslint.config(
     },
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
-      '@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_', varsIgnorePattern: '^_'}],
-      'max-len': ['error', {code: 100, ignoreUrls: true, ignoreStrings: true, ignoreTemplateLiterals: true}],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        {argsIgnorePattern: '^_', varsIgnorePattern: '^_'},
+      ],
+      'max-len': [
+        'error',
+        {code: 100, ignoreUrls: true, ignoreStrings: true, ignoreTemplateLiterals: true},
+      ],
     },
   },
   {
