@@ -1,0 +1,54 @@
+import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs';
+import type {WebGPUBackend} from '@tensorflow/tfjs-backend-webgpu';
+
+import {NORM_BACKWARD, NormAttrs} from '../../src/core/kernel_contract.js';
+import {paramSize, statCount} from '../../src/core/view.js';
+import {backwardFinishProgram} from './backward_finish_program.js';
+import {backwardSumsProgram, BackwardTensors, partialsLength} from './backward_sums_program.js';
+import {newTensor} from './backend_bridge.js';
+import {runProgram} from './launch.js';
+import {laneStyleOf, planBackward, WORKGROUP_SIZE} from './plans.js';
+import {checkInputs, optional} from './tensor_checks.js';
+
+/**
+ * Fused backward normalization on webgpu, always two dispatches:
+ * 1. group sums (and `dx` when a workgroup holds whole groups) + parameter partial sums;
+ * 2. `dx` from the merged group sums (when chunked) + `dgamma`/`dbeta` from the partials.
+ */
+const normBackward: KernelFunc = ({inputs, backend, attrs}) => {
+  const gpu = backend as WebGPUBackend;
+  const a = attrs as unknown as NormAttrs;
+  checkInputs(NORM_BACKWARD, a, inputs, ['dy', 'x', 'gamma', 'mean', 'invStd']);
+  const x = inputs.x as TensorInfo;
+  const plan = planBackward(a, laneStyleOf(gpu));
+  const params = paramSize(a);
+  const chunked = plan.role === 'partials';
+  const {statsWalk, paramWalk} = plan;
+
+  const t: BackwardTensors = {
+    dy: inputs.dy as TensorInfo,
+    x,
+    gamma: optional(inputs.gamma as TensorInfo),
+    mean: inputs.mean as TensorInfo,
+    invStd: inputs.invStd as TensorInfo,
+    dx: newTensor(gpu, x.shape),
+    dgamma: newTensor(gpu, [params]),
+    dbeta: newTensor(gpu, [params]),
+    partials: newTensor(gpu, [
+      partialsLength(paramWalk, plan.param, chunked ? statsWalk : null, statCount(a)),
+    ]),
+  };
+
+  runProgram(gpu, backwardSumsProgram(a, plan, plan, WORKGROUP_SIZE, t));
+  runProgram(gpu, backwardFinishProgram(a, plan, plan, WORKGROUP_SIZE, t));
+
+  gpu.disposeData(t.partials.dataId);
+  return [t.dx, t.dgamma, t.dbeta];
+};
+
+/** Registration record of the webgpu backward kernel. */
+export const normBackwardConfig: KernelConfig = {
+  kernelName: NORM_BACKWARD,
+  backendName: 'webgpu',
+  kernelFunc: normBackward,
+};
