@@ -11,7 +11,7 @@ export {NormalizationArgumentError} from './core/errors.js';
 export {NORM_BACKWARD, NORM_FORWARD} from './core/kernel_contract.js';
 export type {NormAttrs} from './core/kernel_contract.js';
 export type {NormView} from './core/view.js';
-export {FORCE_COMPOSITE_FLAG} from './flags.js';
+export {FORCE_COMPOSITE_FLAG, LANE_STYLE_FLAG} from './flags.js';
 export {fusedKernelsActive} from './ops/normalize.js';
 export {
   AddonsGroupNormalization,

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import type {WebGPUBackend} from '@tensorflow/tfjs-backend-webgpu';
 
 import '../src/index';
-import {LANE_STYLE_FLAG, registerLaneStyleFlag} from '../kernels/webgpu/plans';
+import {LANE_STYLE_FLAG} from '../src/flags';
 import {NORM_BACKWARD, NORM_FORWARD, NormAttrs} from '../src/core/kernel_contract';
 import {NormView, paramSize, statCount, viewSize} from '../src/core/view';
 import {activateBackend, testedBackends, TOLERANCES} from './support/backends';
@@ -217,7 +217,6 @@ suite('webgpu kernels', () => {
       expected.set(i, await runKernels(dataOf(CASES[i], 1000 + i)));
     }
     await activateBackend('webgpu');
-    registerLaneStyleFlag();
   });
 
   afterAll(() => tf.env().set(LANE_STYLE_FLAG, ''));

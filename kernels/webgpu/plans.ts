@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type {WebGPUBackend} from '@tensorflow/tfjs-backend-webgpu';
 
 import type {NormAttrs} from '../../src/core/kernel_contract.js';
+import {LANE_STYLE_FLAG} from '../../src/flags.js';
 import {NormView, paramStrides} from '../../src/core/view.js';
 import type {ParamStatsAccess} from './backward_wgsl.js';
 import {ParamAccess, SCALAR_ELEMENTS, Vectorization} from './vector_wgsl.js';
@@ -46,26 +47,11 @@ export const MAX_CHUNKS = 128;
 export const MAX_CACHE = 32;
 
 /**
- * `TFN_WEBGPU_LANE_STYLE` (default `''`, automatic): forces the webgpu kernels' lane style,
- * `'solo'` or `'cooperative'` (walk.ts). For tests and for comparing the two on one adapter.
- */
-export const LANE_STYLE_FLAG = 'TFN_WEBGPU_LANE_STYLE';
-
-/** Registers {@link LANE_STYLE_FLAG} with the tfjs environment (once). */
-export function registerLaneStyleFlag(): void {
-  const env = tf.env() as unknown as {flagRegistry: Record<string, unknown>};
-  if (env.flagRegistry[LANE_STYLE_FLAG] === undefined) {
-    tf.env().registerFlag(LANE_STYLE_FLAG, () => '');
-  }
-}
-
-/**
  * The lane style for `backend`: the {@link LANE_STYLE_FLAG} when set; else `solo` on software
  * adapters (SwiftShader runs invocations as coroutines on CPU threads: a workgroup that
  * reaches a barrier costs tens of microseconds), `cooperative` on GPUs.
  */
 export function laneStyleOf(backend: WebGPUBackend): LaneStyle {
-  registerLaneStyleFlag();
   const forced = tf.env().get(LANE_STYLE_FLAG);
   if (forced === 'solo' || forced === 'cooperative') {
     return forced;
