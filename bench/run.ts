@@ -3,7 +3,12 @@
  * each layer against the reference on every available backend, as the ratio measured in the
  * same run, with kernel counts and peak bytes from `tf.profile`. On webgpu it also times
  * `tf.add` on the LayerNorm input, the floor an elementwise pass can reach there.
+ *
+ * Each backend runs in a child process of its own, so one backend's threads (TensorFlow's
+ * pool, SwiftShader's) do not slow another's measurements.
  */
+import {spawnSync} from 'child_process';
+
 import * as tf from '@tensorflow/tfjs';
 
 import {BENCH_CASES} from './cases';
@@ -85,9 +90,28 @@ async function benchBackend(backend: string, repeats: number): Promise<string[]>
   return lines;
 }
 
+/** Runs this script once per backend, each in its own process, printing their rows. */
+function runChildren(backends: string[], repeats: number): void {
+  for (const backend of backends) {
+    const args = [...process.execArgv, process.argv[1], '--child', backend];
+    const child = spawnSync(process.execPath, [...args, '--repeats', String(repeats)], {
+      stdio: 'inherit',
+    });
+    if (child.status !== 0) {
+      throw new Error(`benchmark on ${backend} failed (exit ${child.status})`);
+    }
+  }
+}
+
 async function main(): Promise<void> {
   const repeats = Number(option('repeats', '10'));
+  const child = option('child', '');
   const available = await availableBackends();
+  if (child !== '') {
+    await benchBackend(child, repeats);
+    return;
+  }
+
   const backends = option('backends', available.join(',')).split(',');
   console.log(`tfjs-norm benchmark, ${repeats} timed runs per cell (median), backends ${backends}`);
   console.log(
@@ -104,9 +128,7 @@ async function main(): Promise<void> {
     ]),
   );
   console.log(row(Array(9).fill('---')));
-  for (const backend of backends) {
-    await benchBackend(backend, repeats);
-  }
+  runChildren(backends, repeats);
 }
 
 main().then(
