@@ -4,6 +4,7 @@
  */
 import {ensure} from '../errors.js';
 import {isJsonObject, isSerializedObject, JsonObject, JsonValue, withoutKeys} from '../json.js';
+import {SHARED_ACTIVATIONS} from '../activations.js';
 
 /** Keys Keras 3 adds to every serialized object, meaningless to tfjs. */
 export const KERAS3_OBJECT_KEYS = ['module', 'registered_name', 'shared_object_id'] as const;
@@ -88,24 +89,6 @@ export function convertSerializedObject(value: JsonValue, where: string, key: st
   return {class_name: RENAMED_CLASSES[value.class_name] ?? value.class_name, config};
 }
 
-/** Keras 3 activations tfjs has under the same name (tfjs camelCases `log_softmax`). */
-const SAME_ACTIVATIONS = [
-  'linear',
-  'relu',
-  'relu6',
-  'elu',
-  'selu',
-  'sigmoid',
-  'tanh',
-  'softmax',
-  'log_softmax',
-  'softplus',
-  'softsign',
-  'gelu',
-  'mish',
-  'swish',
-];
-
 /** Keras 3 activation names tfjs has under another name. */
 const RENAMED_ACTIVATIONS: Record<string, string> = {silu: 'swish'};
 
@@ -124,12 +107,12 @@ export function convertActivation(value: JsonValue, where: string, key: string):
     return null;
   }
   const known =
-    typeof name === 'string' && (SAME_ACTIVATIONS.includes(name) || name in RENAMED_ACTIVATIONS);
+    typeof name === 'string' && (SHARED_ACTIVATIONS.includes(name) || name in RENAMED_ACTIVATIONS);
   ensure(
     known,
     where,
     key,
-    `an activation tfjs computes as Keras 3 does (${[...SAME_ACTIVATIONS, 'silu'].join(', ')})`,
+    `an activation tfjs computes as Keras 3 does (${[...SHARED_ACTIVATIONS, 'silu'].join(', ')})`,
     value,
   );
   return RENAMED_ACTIVATIONS[name as string] ?? name;

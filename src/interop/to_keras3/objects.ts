@@ -4,6 +4,7 @@
  */
 import {ensure} from '../errors.js';
 import {isJsonObject, isSerializedObject, JsonValue} from '../json.js';
+import {SHARED_ACTIVATIONS} from '../activations.js';
 
 /** The Keras 3 module of each kind of serialized object, by config key suffix. */
 const MODULES: Record<string, string> = {
@@ -51,24 +52,6 @@ export function toKeras3Object(value: JsonValue, key: string): JsonValue {
   };
 }
 
-/** tfjs activations (as tfjs saves them, snake_case) Keras 3 has under the same name. */
-const SAME_ACTIVATIONS = [
-  'linear',
-  'relu',
-  'relu6',
-  'elu',
-  'selu',
-  'sigmoid',
-  'tanh',
-  'softmax',
-  'log_softmax',
-  'softplus',
-  'softsign',
-  'gelu',
-  'mish',
-  'swish',
-];
-
 /**
  * A tfjs activation name checked for Keras 3. `'hard_sigmoid'` (tfjs `0.2·x + 0.5`, Keras 3
  * `relu6(x + 3) / 6`) and `'gelu_new'` (the tanh approximation; Keras's `'gelu'` string is the
@@ -79,10 +62,10 @@ const SAME_ACTIVATIONS = [
  */
 export function toKeras3Activation(value: JsonValue, where: string, key: string): JsonValue {
   ensure(
-    value === null || (typeof value === 'string' && SAME_ACTIVATIONS.includes(value)),
+    value === null || (typeof value === 'string' && SHARED_ACTIVATIONS.includes(value)),
     where,
     key,
-    `an activation Keras 3 computes as tfjs does (${SAME_ACTIVATIONS.join(', ')})`,
+    `an activation Keras 3 computes as tfjs does (${SHARED_ACTIVATIONS.join(', ')})`,
     value,
   );
   return value;
