@@ -16,11 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as tfn from '../src/index';
 import {describeBackends, Tolerance} from './support/backends';
 import {expectClose} from './support/compare';
-
-interface TensorJson {
-  shape: number[];
-  data: number[];
-}
+import {expectTensor, shortName, TensorJson, tensorOf} from './support/fixture_tensors';
 
 interface WeightJson extends TensorJson {
   name: string;
@@ -105,30 +101,12 @@ function layerOf(c: KerasCase): tf.layers.Layer {
   return layer;
 }
 
-function tensorOf(t: TensorJson): tf.Tensor {
-  return tf.tensor(t.data, t.shape);
-}
-
-function shortName(variable: {originalName: string}): string {
-  return variable.originalName.split('/').pop()!;
-}
-
 /** Sets the case's weights (Keras `layer.weights` order), checking the names match first. */
 function setCaseWeights(layer: tf.layers.Layer, c: KerasCase): void {
   expect(layer.weights.map(shortName)).toEqual(c.weights.map((w) => w.name));
   const values = c.weights.map(tensorOf);
   layer.setWeights(values);
   tf.dispose(values);
-}
-
-async function expectTensor(
-  actual: tf.Tensor,
-  expected: TensorJson,
-  tolerance: Tolerance,
-  label: string,
-): Promise<void> {
-  expect(actual.shape).toEqual(expected.shape);
-  expectClose(await actual.data(), expected.data, tolerance, label);
 }
 
 /**

@@ -29,11 +29,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as tfn from '../src/index';
 import {describeBackends, Tolerance} from './support/backends';
 import {expectClose} from './support/compare';
-
-interface TensorJson {
-  shape: number[];
-  data: number[];
-}
+import {expectTensor, shortName, TensorJson, tensorOf} from './support/fixture_tensors';
 
 interface RunningStats {
   running_mean: number[];
@@ -158,14 +154,6 @@ function equivalentOf(c: TorchCase): Equivalent {
   }
 }
 
-function tensorOf(t: TensorJson): tf.Tensor {
-  return tf.tensor(t.data, t.shape);
-}
-
-function shortName(variable: {originalName: string}): string {
-  return variable.originalName.split('/').pop()!;
-}
-
 /**
  * Builds the layer and gives it torch's parameters: `weight`/`bias` by their mapped names,
  * RMSNorm's scale 1 when torch has no weight, BatchNorm2d's running statistics as the moving
@@ -186,16 +174,6 @@ function buildWithTorchParameters(c: TorchCase, eq: Equivalent): void {
   expect(values.length).toBe(eq.layer.weights.length);
   eq.layer.setWeights(values);
   tf.dispose(values);
-}
-
-async function expectTensor(
-  actual: tf.Tensor,
-  expected: TensorJson,
-  tolerance: Tolerance,
-  label: string,
-): Promise<void> {
-  expect(actual.shape).toEqual(expected.shape);
-  expectClose(await actual.data(), expected.data, tolerance, label);
 }
 
 /** Gradients of `sum(layer(x) · upstream)`, keyed by torch's names (`input`, `weight`, ...). */

@@ -17,15 +17,11 @@ import * as tfn from '../src/index';
 import type {JsonObject, JsonValue} from '../src/interop/index';
 import {describeBackends} from './support/backends';
 import {expectClose} from './support/compare';
+import {TensorJson} from './support/fixture_tensors';
 
 const {interop} = tfn;
 
 const DIR = path.join(__dirname, '..', 'fixtures', 'data', 'tfjs_model');
-
-interface TensorJson {
-  shape: number[];
-  data: number[];
-}
 
 interface KerasPredictions {
   output: TensorJson;
