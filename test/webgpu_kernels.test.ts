@@ -12,6 +12,7 @@ import '../src/index';
 import {LANE_STYLE_FLAG} from '../src/flags';
 import {NORM_BACKWARD, NORM_FORWARD, NormAttrs} from '../src/core/kernel_contract';
 import {NormView, paramSize, statCount, viewSize} from '../src/core/view';
+import {planRowBlocks} from '../kernels/webgpu/row_blocks';
 import {activateBackend, testedBackends, TOLERANCES} from './support/backends';
 import {expectClose} from './support/compare';
 import {Random} from './support/random';
@@ -82,6 +83,20 @@ const CASES: KernelCase[] = [
   {label: 'BN given stats last (vec4)', view: view([1, 40, 8, 1, 1], 'groups'), statsGiven: true},
   {label: 'BN given stats first', view: view([1, 4, 6, 1, 50], 'groups'), statsGiven: true},
   {label: 'LN mean 1e4', view: view([8, 1, 1, 512, 1], 'width'), offset: 1e4},
+  // Row blocks (solo lanes, kernels/webgpu/row_blocks.ts): 4, 2 and 1 rows per lane, several
+  // blocks per lane, scalar rows, absent parameters, RMS and a large mean.
+  {label: 'rows [512,64] (2 blocks per lane)', view: view([512, 1, 1, 64, 1], 'width')},
+  {label: 'rows [64,36] (2 rows per lane)', view: view([64, 1, 1, 36, 1], 'width')},
+  {label: 'rows [40,33] (scalar, 1 row per lane)', view: view([40, 1, 1, 33, 1], 'width')},
+  {
+    label: 'rows [128,20] no gamma/beta',
+    view: view([128, 1, 1, 20, 1], 'width'),
+    gamma: false,
+    beta: false,
+  },
+  {label: 'rows [128,21] gamma only', view: view([128, 1, 1, 21, 1], 'width'), beta: false},
+  {label: 'rows RMS [96,40]', view: view([96, 1, 1, 40, 1], 'width'), centered: false},
+  {label: 'rows mean 1e4 [64,256]', view: view([64, 1, 1, 256, 1], 'width'), offset: 1e4},
   {label: 'BN mean 1e4 chunked', view: view([1, 4096, 4, 1, 1], 'groups'), offset: 1e4},
   {label: 'GN mean 1e4 channels-last', view: view([2, 500, 2, 3, 1], 'groups+width'), offset: 1e4},
 ];
@@ -277,17 +292,21 @@ suite('webgpu kernels', () => {
     }
   });
 
-  test('NaN in a group gives NaN in that group only, without errors', async () => {
-    const c: KernelCase = {label: 'nan', view: view([3, 1, 1, 64, 1], 'width')};
-    const d = dataOf(c, 9);
-    d.x[70] = NaN;
-    const got = await withoutValidationErrors(() => runKernels(d));
-    expect(Number.isNaN(got.mean[1])).toBe(true);
-    expect(got.y.slice(64, 128).every(Number.isNaN)).toBe(true);
-    expect(got.y.slice(0, 64).some(Number.isNaN)).toBe(false);
-    expect(got.y.slice(128).some(Number.isNaN)).toBe(false);
-    expect(got.dx.slice(0, 64).some(Number.isNaN)).toBe(false);
-  });
+  test.each([3, 64])(
+    'NaN in a group gives NaN in that group only, without errors (%i rows)',
+    async (rows) => {
+      const c: KernelCase = {label: 'nan', view: view([rows, 1, 1, 64, 1], 'width')};
+      const d = dataOf(c, 9);
+      d.x[70] = NaN;
+      const got = await withoutValidationErrors(() => runKernels(d));
+      expect(Number.isNaN(got.mean[1])).toBe(true);
+      expect(got.y.slice(64, 128).every(Number.isNaN)).toBe(true);
+      expect(got.y.slice(0, 64).some(Number.isNaN)).toBe(false);
+      expect(got.y.slice(128).some(Number.isNaN)).toBe(false);
+      expect(got.dx.slice(0, 64).some(Number.isNaN)).toBe(false);
+      expect(got.dx.slice(128).some(Number.isNaN)).toBe(false);
+    },
+  );
 
   test('GPU memory does not grow over 50 forward and backward calls', async () => {
     const sizes: Array<[number, number, number, number, number]> = [
@@ -308,5 +327,38 @@ suite('webgpu kernels', () => {
     const after = tf.memory() as tf.MemoryInfo & {numBytesInGPU: number};
     expect(after.numTensors).toBe(before.numTensors);
     expect(after.numBytesInGPU).toBeLessThanOrEqual(before.numBytesInGPU);
+  });
+});
+
+describe('webgpu row-block plans', () => {
+  const attrs = (v: NormView, statsGiven = false): NormAttrs => ({
+    ...v,
+    epsilon: 1e-3,
+    centered: true,
+    statsGiven,
+  });
+
+  test.each([
+    ['[256,1024]', 4, 64, 256, [256, 1024]],
+    ['[512,64]', 4, 64, 16, [512, 64]],
+    ['[64,36]', 2, 32, 9, [64, 36]],
+    ['[40,33]', 1, 40, 33, [40, 33]],
+  ] as const)(
+    'rows %s take blocks of %i rows over %i lanes, %i elements a row',
+    (_label, rowsPerLane, lanes, rowElements, [rows, rowLength]) => {
+      const plan = planRowBlocks(attrs(view([rows, 1, 1, rowLength, 1], 'width')), 'solo');
+      expect(plan).toMatchObject({rowsPerLane, lanes, rowElements});
+    },
+  );
+
+  test('other views, styles, given statistics and few or huge rows take the walks', () => {
+    const rows = view([256, 1, 1, 1024, 1], 'width');
+    expect(planRowBlocks(attrs(rows), 'cooperative')).toBeNull();
+    expect(planRowBlocks(attrs(rows, true), 'solo')).toBeNull();
+    expect(planRowBlocks(attrs(view([16, 1, 1, 1024, 1], 'width')), 'solo')).toBeNull();
+    expect(planRowBlocks(attrs(view([64, 1, 1, 2 ** 20, 1], 'width')), 'solo')).toBeNull();
+    expect(planRowBlocks(attrs(view([2, 64, 32, 1, 1], 'span')), 'solo')).toBeNull();
+    expect(planRowBlocks(attrs(view([64, 1, 4, 3, 1], 'groups+width')), 'solo')).toBeNull();
+    expect(planRowBlocks(attrs(view([64, 1, 1, 3, 4], 'width')), 'solo')).toBeNull();
   });
 });

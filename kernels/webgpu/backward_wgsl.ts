@@ -47,13 +47,8 @@ fn groupStatsOf(lane : Lane) -> GroupStats {
 `;
 }
 
-/** Per-group helpers of the statistics walk (need a `groupStatsOf`). */
-export const GROUP_GRADIENT_WGSL = `
-struct GroupStats {
-  mean : T,
-  invStd : T,
-};
-
+/** `gradientTerms`: the two group means of the `dx` formula (needs the view uniforms). */
+export const GRADIENT_TERMS_WGSL = `
 // (mean(g), mean(g·x̂)) from the group's sums; RMS drops mean(g), given statistics drop both.
 fn gradientTerms(sums : PairSum) -> PairSum {
   if (uniforms.statsGiven != 0u) {
@@ -63,6 +58,14 @@ fn gradientTerms(sums : PairSum) -> PairSum {
   let meanG = select(T(0.0), sums.first / n, uniforms.centered != 0u);
   return PairSum(meanG, sums.second / n);
 }
+`;
+
+/** Per-group helpers of the statistics walk (need a `groupStatsOf`). */
+export const GROUP_GRADIENT_WGSL = `${GRADIENT_TERMS_WGSL}
+struct GroupStats {
+  mean : T,
+  invStd : T,
+};
 
 // (g, x̂) of the element under a cursor of the statistics walk.
 fn gradientInputs(walk : Walk, lane : Lane, gs : GroupStats, c : Cursor) -> LanePairSum {

@@ -33,8 +33,8 @@ fn laneWelford(walk : Walk, lane : Lane, shift : T, start : Cursor) -> LaneWelfo
 }
 `;
 
-/** Statistics to normalizer, and the normalization of an element (needs `gammaOf`/`betaOf`). */
-export const NORMALIZE_WGSL = `
+/** Statistics to normalizer (needs the view uniforms and the vector prelude). */
+export const NORMALIZER_WGSL = `
 // How one group's elements are normalized: y = ((x - shift) - center) * invStd * gamma + beta.
 struct Normalizer {
   shift : T,
@@ -53,7 +53,10 @@ fn normalizerOf(total : Welford, shift : T) -> Normalizer {
   let meanSquare = total.m2 / n + total.mean * total.mean;
   return Normalizer(T(0.0), T(0.0), 1.0 / sqrt(meanSquare + uniforms.epsilon), T(0.0));
 }
+`;
 
+/** The normalization of an element under a walk cursor (needs `gammaOf`/`betaOf`). */
+export const NORMALIZE_WGSL = `${NORMALIZER_WGSL}
 fn affine(shifted : V, nz : Normalizer, lane : Lane, c : Cursor) -> V {
   return (shifted - splat(nz.center)) * splat(nz.invStd) * gammaOf(lane, c) + betaOf(lane, c);
 }

@@ -8,24 +8,29 @@ import {backwardSumsProgram, BackwardTensors, partialsLength} from './backward_s
 import {newTensor} from './backend_bridge.js';
 import {runProgram} from './launch.js';
 import {laneStyleOf, planBackward, WORKGROUP_SIZE} from './plans.js';
+import {
+  rowBlockBackwardProgram,
+  rowBlockCombineProgram,
+  rowBlockPartialsLength,
+} from './row_block_backward_program.js';
+import {planRowBlocks} from './row_blocks.js';
 import {checkInputs, optional} from './tensor_checks.js';
 
 /**
  * Fused backward normalization on webgpu, always two dispatches:
  * 1. group sums (and `dx` when a workgroup holds whole groups) + parameter partial sums;
  * 2. `dx` from the merged group sums (when chunked) + `dgamma`/`dbeta` from the partials.
+ * Rows on software adapters take two dispatches of row blocks (row_blocks.ts): `dx` with each
+ * lane's parameter partial sums, then their total.
  */
 const normBackward: KernelFunc = ({inputs, backend, attrs}) => {
   const gpu = backend as WebGPUBackend;
   const a = attrs as unknown as NormAttrs;
   checkInputs(NORM_BACKWARD, a, inputs, ['dy', 'x', 'gamma', 'mean', 'invStd']);
   const x = inputs.x as TensorInfo;
-  const plan = planBackward(a, laneStyleOf(gpu));
+  const style = laneStyleOf(gpu);
   const params = paramSize(a);
-  const chunked = plan.role === 'partials';
-  const {statsWalk, paramWalk} = plan;
-
-  const t: BackwardTensors = {
+  const common = {
     dy: inputs.dy as TensorInfo,
     x,
     gamma: optional(inputs.gamma as TensorInfo),
@@ -34,6 +39,22 @@ const normBackward: KernelFunc = ({inputs, backend, attrs}) => {
     dx: newTensor(gpu, x.shape),
     dgamma: newTensor(gpu, [params]),
     dbeta: newTensor(gpu, [params]),
+  };
+
+  const rowBlocks = planRowBlocks(a, style);
+  if (rowBlocks !== null) {
+    const t = {...common, partials: newTensor(gpu, [rowBlockPartialsLength(a, rowBlocks)])};
+    runProgram(gpu, rowBlockBackwardProgram(a, rowBlocks, t));
+    runProgram(gpu, rowBlockCombineProgram(a, rowBlocks, WORKGROUP_SIZE, t));
+    gpu.disposeData(t.partials.dataId);
+    return [t.dx, t.dgamma, t.dbeta];
+  }
+
+  const plan = planBackward(a, style);
+  const chunked = plan.role === 'partials';
+  const {statsWalk, paramWalk} = plan;
+  const t: BackwardTensors = {
+    ...common,
     partials: newTensor(gpu, [
       partialsLength(paramWalk, plan.param, chunked ? statsWalk : null, statCount(a)),
     ]),

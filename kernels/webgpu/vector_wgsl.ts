@@ -186,16 +186,9 @@ export function loadT(v: Vectorization, source: (index: string) => string, group
 /**
  * `gammaAt(p)` and `betaAt(p)` returning `V` for the element whose first scalar has parameter
  * `p` (1 and 0 when the tensor is absent: it is not bound, as WebGPU cannot bind an empty
- * buffer), and `gammaOf(lane, c)` / `betaOf(lane, c)` for the element under a cursor. With
- * `perLane` (the parameters do not vary along a lane's elements) those return the values that
- * `loadLaneParams(lane)`, called first, loaded once.
+ * buffer).
  */
-export function paramAccessors(
-  v: Vectorization,
-  hasGamma: boolean,
-  hasBeta: boolean,
-  perLane: boolean,
-): string {
+export function paramReaders(v: Vectorization, hasGamma: boolean, hasBeta: boolean): string {
   const read = (name: string) => {
     if (v.params === 'vector') {
       return `${name}[p / 4u]`;
@@ -203,11 +196,6 @@ export function paramAccessors(
     return v.params === 'splat' ? `V(${name}[p])` : `${name}[p]`;
   };
   return `
-const PARAMS_PER_LANE = ${perLane};
-
-var<private> laneGamma : V;
-var<private> laneBeta : V;
-
 fn gammaAt(p : u32) -> V {
   return ${hasGamma ? read('gamma') : 'V(1.0)'};
 }
@@ -215,6 +203,25 @@ fn gammaAt(p : u32) -> V {
 fn betaAt(p : u32) -> V {
   return ${hasBeta ? read('beta') : 'V(0.0)'};
 }
+`;
+}
+
+/**
+ * {@link paramReaders}, and `gammaOf(lane, c)` / `betaOf(lane, c)` for the element under a
+ * cursor of a walk. With `perLane` (the parameters do not vary along a lane's elements) those
+ * return the values that `loadLaneParams(lane)`, called first, loaded once.
+ */
+export function paramAccessors(
+  v: Vectorization,
+  hasGamma: boolean,
+  hasBeta: boolean,
+  perLane: boolean,
+): string {
+  return `${paramReaders(v, hasGamma, hasBeta)}
+const PARAMS_PER_LANE = ${perLane};
+
+var<private> laneGamma : V;
+var<private> laneBeta : V;
 
 fn loadLaneParams(lane : Lane) {
   if (PARAMS_PER_LANE && lane.live) {

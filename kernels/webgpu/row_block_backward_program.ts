@@ -1,0 +1,166 @@
+import type {TensorInfo} from '@tensorflow/tfjs';
+
+import type {NormAttrs} from '../../src/core/kernel_contract.js';
+import type {BackwardTensors} from './backward_sums_program.js';
+import {GRADIENT_TERMS_WGSL, PARAM_COMBINE_WGSL} from './backward_wgsl.js';
+import type {NormProgram, ProgramBuffer} from './launch.js';
+import {
+  forEachBlock,
+  perRow,
+  ROW_BLOCK_WORKGROUP_SIZE,
+  RowBlockPlan,
+  rowBlockUniforms,
+  rowBlockWorkgroups,
+} from './row_blocks.js';
+import {dataType, paramReaders, paramType, vectorKey, vectorPrelude} from './vector_wgsl.js';
+import {viewUniforms} from './view_wgsl.js';
+
+/** Scalars of the row-block partial sums: a row of `dgamma` and one of `dbeta` per lane. */
+export function rowBlockPartialsLength(attrs: NormAttrs, plan: RowBlockPlan): number {
+  return 2 * plan.lanes * attrs.width;
+}
+
+/**
+ * The first backward dispatch of row blocks (row_blocks.ts): writes `dx` and each lane's
+ * partial sums of `dgamma` and `dbeta` over its rows, with `x̂ = (x − mean) · invStd` and
+ * `g = dy · gamma`.
+ *
+ * Algorithm, per block of `R` rows: a pass over the columns sums each row's `g` and
+ * `g · (x − mean)`; a second pass writes `dx = invStd · (g − mean(g) − x̂ · mean(g·x̂))` and
+ * adds the block's column sums of `dy · x̂` and `dy` to the lane's partials (its first block
+ * stores them): `partials[lane · n + e]` for `dgamma`, plus `lanes · n` for `dbeta`, in
+ * elements of `n` per row. `gamma` is loaded once per column for the `R` rows.
+ *
+ * Shader key: `tfnNormRowBlockBackward_wg<workgroup size>_k<rows per lane>_g<0|1>
+ * _<vectorization>`.
+ */
+export function rowBlockBackwardProgram(
+  attrs: NormAttrs,
+  plan: RowBlockPlan,
+  t: BackwardTensors,
+): NormProgram {
+  const {vector} = plan;
+  const data = dataType(vector);
+  const inputs: ProgramBuffer[] = [
+    {name: 'dy', tensor: t.dy, type: data},
+    {name: 'x', tensor: t.x, type: data},
+    {name: 'mean', tensor: t.mean},
+    {name: 'invStd', tensor: t.invStd},
+  ];
+  if (t.gamma !== null) {
+    inputs.push({name: 'gamma', tensor: t.gamma, type: paramType(vector)});
+  }
+  const flags = [`k${plan.rowsPerLane}`, `g${t.gamma !== null ? 1 : 0}`, vectorKey(vector)];
+
+  const body = `
+    ${perRow(
+      plan,
+      (j) => `
+    let at${j} = (row0 + ${j}u) * n;
+    let mean${j} = mean[row0 + ${j}u];
+    let invStd${j} = invStd[row0 + ${j}u];
+    var sums${j} = LanePairSum(V(0.0), V(0.0));`,
+    )}
+    for (var e = 0u; e < n; e++) {
+      let gamma = gammaAt(e * SCALARS_PER_ELEMENT);
+      ${perRow(
+        plan,
+        (j) => `
+      let g${j} = dy[at${j} + e] * gamma;
+      sums${j} = LanePairSum(sums${j}.first + g${j},
+          sums${j}.second + g${j} * (x[at${j} + e] - splat(mean${j})));`,
+      )}
+    }
+
+    ${perRow(
+      plan,
+      (j) => `
+    let folded${j} = foldPairSum(sums${j});
+    let terms${j} = gradientTerms(PairSum(folded${j}.first, folded${j}.second * invStd${j}));`,
+    )}
+
+    for (var e = 0u; e < n; e++) {
+      let gamma = gammaAt(e * SCALARS_PER_ELEMENT);
+      var dgammaPart = V(0.0);
+      var dbetaPart = V(0.0);
+      ${perRow(
+        plan,
+        (j) => `
+      let dy${j} = dy[at${j} + e];
+      let xhat${j} = (x[at${j} + e] - splat(mean${j})) * splat(invStd${j});
+      dx[at${j} + e] = splat(invStd${j}) * (dy${j} * gamma - splat(terms${j}.first) -
+          xhat${j} * splat(terms${j}.second));
+      dgammaPart += dy${j} * xhat${j};
+      dbetaPart += dy${j};`,
+      )}
+      let p = lane * n + e;
+      if (block != lane) {
+        dgammaPart += partials[p];
+        dbetaPart += partials[uniforms.lanes * n + p];
+      }
+      partials[p] = dgammaPart;
+      partials[uniforms.lanes * n + p] = dbetaPart;
+    }`;
+
+  return {
+    name: 'TfnNormRowBlockBackwardProgram',
+    shaderKey: `tfnNormRowBlockBackward_wg${ROW_BLOCK_WORKGROUP_SIZE}_${flags.join('_')}`,
+    workgroupSize: ROW_BLOCK_WORKGROUP_SIZE,
+    workgroupCount: rowBlockWorkgroups(plan),
+    outputs: [
+      {name: 'dx', tensor: t.dx, type: data},
+      {name: 'partials', tensor: t.partials, type: data},
+    ],
+    inputs,
+    uniforms: [...viewUniforms(attrs), ...rowBlockUniforms(plan)],
+    getUserCode: () => `
+${vectorPrelude(vector)}
+${paramReaders(vector, t.gamma !== null, false)}
+${GRADIENT_TERMS_WGSL}
+const ROWS_PER_LANE = ${plan.rowsPerLane}u;
+
+fn run(tile : u32, local : u32) {${forEachBlock(body)}
+}
+`,
+  };
+}
+
+/**
+ * The second backward dispatch of row blocks: sums the lanes' partials into `dgamma` and
+ * `dbeta`, one invocation per parameter (lane `k`'s part of parameter `p` is
+ * `partials[k · width + p]`, its dbeta part that plus `lanes · width`, in scalars).
+ *
+ * Shader key: `tfnNormRowBlockCombine_wg<workgroup size>`.
+ */
+export function rowBlockCombineProgram(
+  attrs: NormAttrs,
+  plan: RowBlockPlan,
+  workgroupSize: number,
+  t: {partials: TensorInfo; dgamma: TensorInfo; dbeta: TensorInfo},
+): NormProgram {
+  return {
+    name: 'TfnNormRowBlockCombineProgram',
+    shaderKey: `tfnNormRowBlockCombine_wg${workgroupSize}`,
+    workgroupSize,
+    workgroupCount: Math.ceil(attrs.width / workgroupSize),
+    outputs: [
+      {name: 'dgamma', tensor: t.dgamma},
+      {name: 'dbeta', tensor: t.dbeta},
+    ],
+    inputs: [{name: 'partials', tensor: t.partials}],
+    uniforms: [
+      {name: 'paramSize', type: 'u32', value: attrs.width},
+      {name: 'paramSegmentsTotal', type: 'u32', value: attrs.width},
+      {name: 'paramChunks', type: 'u32', value: plan.lanes},
+      {name: 'paramSegmentsPerParam', type: 'u32', value: 1},
+      {name: 'paramSegmentStride', type: 'u32', value: attrs.width},
+    ],
+    getUserCode: () => `
+${PARAM_COMBINE_WGSL}
+
+fn run(tile : u32, local : u32) {
+  paramCombine(tile, local);
+}
+`,
+  };
+}
