@@ -52,47 +52,47 @@ export function rowBlockBackwardProgram(
   }
   const flags = [`k${plan.rowsPerLane}`, `g${t.gamma !== null ? 1 : 0}`, vectorKey(vector)];
 
-  const body = `
-    ${perRow(
-      plan,
-      (j) => `
+  const rowSetup = perRow(
+    plan,
+    (j) => `
     let at${j} = (row0 + ${j}u) * n;
     let mean${j} = mean[row0 + ${j}u];
     let invStd${j} = invStd[row0 + ${j}u];
     var sums${j} = LanePairSum(V(0.0), V(0.0));`,
-    )}
-    for (var e = 0u; e < n; e++) {
-      let gamma = gammaAt(e * SCALARS_PER_ELEMENT);
-      ${perRow(
-        plan,
-        (j) => `
+  );
+  const rowSums = perRow(
+    plan,
+    (j) => `
       let g${j} = dy[at${j} + e] * gamma;
       sums${j} = LanePairSum(sums${j}.first + g${j},
           sums${j}.second + g${j} * (x[at${j} + e] - splat(mean${j})));`,
-      )}
-    }
-
-    ${perRow(
-      plan,
-      (j) => `
+  );
+  const rowTerms = perRow(
+    plan,
+    (j) => `
     let folded${j} = foldPairSum(sums${j});
     let terms${j} = gradientTerms(PairSum(folded${j}.first, folded${j}.second * invStd${j}));`,
-    )}
-
-    for (var e = 0u; e < n; e++) {
-      let gamma = gammaAt(e * SCALARS_PER_ELEMENT);
-      var dgammaPart = V(0.0);
-      var dbetaPart = V(0.0);
-      ${perRow(
-        plan,
-        (j) => `
+  );
+  const rowGradients = perRow(
+    plan,
+    (j) => `
       let dy${j} = dy[at${j} + e];
       let xhat${j} = (x[at${j} + e] - splat(mean${j})) * splat(invStd${j});
       dx[at${j} + e] = splat(invStd${j}) * (dy${j} * gamma - splat(terms${j}.first) -
           xhat${j} * splat(terms${j}.second));
       dgammaPart += dy${j} * xhat${j};
       dbetaPart += dy${j};`,
-      )}
+  );
+  const body = `${rowSetup}
+    for (var e = 0u; e < n; e++) {
+      let gamma = gammaAt(e * SCALARS_PER_ELEMENT);${rowSums}
+    }
+${rowTerms}
+
+    for (var e = 0u; e < n; e++) {
+      let gamma = gammaAt(e * SCALARS_PER_ELEMENT);
+      var dgammaPart = V(0.0);
+      var dbetaPart = V(0.0);${rowGradients}
       let p = lane * n + e;
       if (block != lane) {
         dgammaPart += partials[p];

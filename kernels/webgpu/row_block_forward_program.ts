@@ -47,7 +47,15 @@ export function rowBlockForwardProgram(
     vectorKey(vector),
   ].join('_');
 
-  const statistics = perRow(
+  const rowSetup = perRow(
+    plan,
+    (j) => `
+    let at${j} = (row0 + ${j}u) * n;
+    let shift${j} = select(T(0.0), shiftOf(x[at${j}]), uniforms.centered != 0u);
+    var mean${j} = V(0.0);
+    var m2${j} = V(0.0);`,
+  );
+  const rowWelford = perRow(
     plan,
     (j) => `
       let v${j} = x[at${j} + e] - splat(shift${j});
@@ -55,39 +63,30 @@ export function rowBlockForwardProgram(
       mean${j} += d${j} * share;
       m2${j} += d${j} * (v${j} - mean${j});`,
   );
-  const body = `
-    ${perRow(
-      plan,
-      (j) => `
-    let at${j} = (row0 + ${j}u) * n;
-    let shift${j} = select(T(0.0), shiftOf(x[at${j}]), uniforms.centered != 0u);
-    var mean${j} = V(0.0);
-    var m2${j} = V(0.0);`,
-    )}
-    var count = 0.0;
-    for (var e = 0u; e < n; e++) {
-      count += 1.0;
-      let share = 1.0 / count;
-      ${statistics}
-    }
-
-    ${perRow(
-      plan,
-      (j) => `
+  const rowStatistics = perRow(
+    plan,
+    (j) => `
     let nz${j} = normalizerOf(foldWelford(LaneWelford(count, mean${j}, m2${j})), shift${j});
     mean[row0 + ${j}u] = nz${j}.mean;
     invStd[row0 + ${j}u] = nz${j}.invStd;`,
-    )}
+  );
+  const rowOutputs = perRow(
+    plan,
+    (j) => `
+      y[at${j} + e] = (x[at${j} + e] - splat(nz${j}.shift) - splat(nz${j}.center)) *
+          splat(nz${j}.invStd) * g + b;`,
+  );
+  const body = `${rowSetup}
+    var count = 0.0;
+    for (var e = 0u; e < n; e++) {
+      count += 1.0;
+      let share = 1.0 / count;${rowWelford}
+    }
+${rowStatistics}
 
     for (var e = 0u; e < n; e++) {
       let g = gammaAt(e * SCALARS_PER_ELEMENT);
-      let b = betaAt(e * SCALARS_PER_ELEMENT);
-      ${perRow(
-        plan,
-        (j) => `
-      y[at${j} + e] = (x[at${j} + e] - splat(nz${j}.shift) - splat(nz${j}.center)) *
-          splat(nz${j}.invStd) * g + b;`,
-      )}
+      let b = betaAt(e * SCALARS_PER_ELEMENT);${rowOutputs}
     }`;
 
   return {
