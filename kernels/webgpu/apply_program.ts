@@ -31,6 +31,18 @@ export interface ApplyTensors {
   invStd: TensorInfo;
 }
 
+/** `x`, and `gamma` and `beta` when present, as program inputs. */
+export function affineInputs(t: ApplyTensors, vector: Vectorization): ProgramBuffer[] {
+  const inputs: ProgramBuffer[] = [{name: 'x', tensor: t.x, type: dataType(vector)}];
+  if (t.gamma !== null) {
+    inputs.push({name: 'gamma', tensor: t.gamma, type: paramType(vector)});
+  }
+  if (t.beta !== null) {
+    inputs.push({name: 'beta', tensor: t.beta, type: paramType(vector)});
+  }
+  return inputs;
+}
+
 function statisticsCode(source: StatsSource, vector: Vectorization, cache: number): string {
   if (source === 'given') {
     const center = loadT(vector, (i) => `givenMean[${i}]`, 'first');
@@ -141,13 +153,7 @@ export function applyProgram(
   const {source, walk, vector, perLane} = plan;
   const cache = source === 'local' ? plan.cache : 0;
   const data = dataType(vector);
-  const inputs: ProgramBuffer[] = [{name: 'x', tensor: t.x, type: data}];
-  if (t.gamma !== null) {
-    inputs.push({name: 'gamma', tensor: t.gamma, type: paramType(vector)});
-  }
-  if (t.beta !== null) {
-    inputs.push({name: 'beta', tensor: t.beta, type: paramType(vector)});
-  }
+  const inputs = affineInputs(t, vector);
   if (source === 'partials') {
     inputs.push({name: 'partials', tensor: t.partials as TensorInfo});
   }

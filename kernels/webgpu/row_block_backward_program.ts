@@ -4,16 +4,8 @@ import type {NormAttrs} from '../../src/core/kernel_contract.js';
 import type {BackwardTensors} from './backward_sums_program.js';
 import {GRADIENT_TERMS_WGSL, PARAM_COMBINE_WGSL} from './backward_wgsl.js';
 import type {NormProgram, ProgramBuffer} from './launch.js';
-import {
-  forEachBlock,
-  perRow,
-  ROW_BLOCK_WORKGROUP_SIZE,
-  RowBlockPlan,
-  rowBlockUniforms,
-  rowBlockWorkgroups,
-} from './row_blocks.js';
+import {perRow, RowBlockPlan, rowBlockProgram} from './row_blocks.js';
 import {dataType, paramReaders, paramType, vectorKey, vectorPrelude} from './vector_wgsl.js';
-import {viewUniforms} from './view_wgsl.js';
 
 /** Scalars of the row-block partial sums: a row of `dgamma` and one of `dbeta` per lane. */
 export function rowBlockPartialsLength(attrs: NormAttrs, plan: RowBlockPlan): number {
@@ -50,7 +42,7 @@ export function rowBlockBackwardProgram(
   if (t.gamma !== null) {
     inputs.push({name: 'gamma', tensor: t.gamma, type: paramType(vector)});
   }
-  const flags = [`k${plan.rowsPerLane}`, `g${t.gamma !== null ? 1 : 0}`, vectorKey(vector)];
+  const flags = [`g${t.gamma !== null ? 1 : 0}`, vectorKey(vector)];
 
   const rowSetup = perRow(
     plan,
@@ -102,27 +94,21 @@ ${rowTerms}
       partials[uniforms.lanes * n + p] = dbetaPart;
     }`;
 
-  return {
+  return rowBlockProgram(attrs, plan, {
     name: 'TfnNormRowBlockBackwardProgram',
-    shaderKey: `tfnNormRowBlockBackward_wg${ROW_BLOCK_WORKGROUP_SIZE}_${flags.join('_')}`,
-    workgroupSize: ROW_BLOCK_WORKGROUP_SIZE,
-    workgroupCount: rowBlockWorkgroups(plan),
+    keyPrefix: 'tfnNormRowBlockBackward',
+    flags,
     outputs: [
       {name: 'dx', tensor: t.dx, type: data},
       {name: 'partials', tensor: t.partials, type: data},
     ],
     inputs,
-    uniforms: [...viewUniforms(attrs), ...rowBlockUniforms(plan)],
-    getUserCode: () => `
+    prelude: `
 ${vectorPrelude(vector)}
 ${paramReaders(vector, t.gamma !== null, false)}
-${GRADIENT_TERMS_WGSL}
-const ROWS_PER_LANE = ${plan.rowsPerLane}u;
-
-fn run(tile : u32, local : u32) {${forEachBlock(body)}
-}
-`,
-  };
+${GRADIENT_TERMS_WGSL}`,
+    body,
+  });
 }
 
 /**

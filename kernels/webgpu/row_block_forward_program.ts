@@ -1,17 +1,9 @@
 import type {NormAttrs} from '../../src/core/kernel_contract.js';
-import type {ApplyTensors} from './apply_program.js';
+import {affineInputs, ApplyTensors} from './apply_program.js';
 import {NORMALIZER_WGSL} from './forward_wgsl.js';
-import type {NormProgram, ProgramBuffer} from './launch.js';
-import {
-  forEachBlock,
-  perRow,
-  ROW_BLOCK_WORKGROUP_SIZE,
-  RowBlockPlan,
-  rowBlockUniforms,
-  rowBlockWorkgroups,
-} from './row_blocks.js';
-import {dataType, paramReaders, paramType, vectorKey, vectorPrelude} from './vector_wgsl.js';
-import {viewUniforms} from './view_wgsl.js';
+import type {NormProgram} from './launch.js';
+import {perRow, RowBlockPlan, rowBlockProgram} from './row_blocks.js';
+import {dataType, paramReaders, vectorKey, vectorPrelude} from './vector_wgsl.js';
 
 /**
  * The forward program of row blocks (row_blocks.ts), one dispatch writing `y`, `mean` and
@@ -33,19 +25,7 @@ export function rowBlockForwardProgram(
 ): NormProgram {
   const {vector} = plan;
   const data = dataType(vector);
-  const inputs: ProgramBuffer[] = [{name: 'x', tensor: t.x, type: data}];
-  if (t.gamma !== null) {
-    inputs.push({name: 'gamma', tensor: t.gamma, type: paramType(vector)});
-  }
-  if (t.beta !== null) {
-    inputs.push({name: 'beta', tensor: t.beta, type: paramType(vector)});
-  }
-  const flags = [
-    `k${plan.rowsPerLane}`,
-    `g${t.gamma !== null ? 1 : 0}`,
-    `b${t.beta !== null ? 1 : 0}`,
-    vectorKey(vector),
-  ].join('_');
+  const flags = [`g${t.gamma !== null ? 1 : 0}`, `b${t.beta !== null ? 1 : 0}`, vectorKey(vector)];
 
   const rowSetup = perRow(
     plan,
@@ -89,26 +69,20 @@ ${rowStatistics}
       let b = betaAt(e * SCALARS_PER_ELEMENT);${rowOutputs}
     }`;
 
-  return {
+  return rowBlockProgram(attrs, plan, {
     name: 'TfnNormRowBlockForwardProgram',
-    shaderKey: `tfnNormRowBlockForward_wg${ROW_BLOCK_WORKGROUP_SIZE}_${flags}`,
-    workgroupSize: ROW_BLOCK_WORKGROUP_SIZE,
-    workgroupCount: rowBlockWorkgroups(plan),
+    keyPrefix: 'tfnNormRowBlockForward',
+    flags,
     outputs: [
       {name: 'y', tensor: t.y, type: data},
       {name: 'mean', tensor: t.mean},
       {name: 'invStd', tensor: t.invStd},
     ],
-    inputs,
-    uniforms: [...viewUniforms(attrs), ...rowBlockUniforms(plan)],
-    getUserCode: () => `
+    inputs: affineInputs(t, vector),
+    prelude: `
 ${vectorPrelude(vector)}
 ${paramReaders(vector, t.gamma !== null, t.beta !== null)}
-${NORMALIZER_WGSL}
-const ROWS_PER_LANE = ${plan.rowsPerLane}u;
-
-fn run(tile : u32, local : u32) {${forEachBlock(body)}
-}
-`,
-  };
+${NORMALIZER_WGSL}`,
+    body,
+  });
 }

@@ -13,8 +13,9 @@
  * adjacent lanes read adjacent addresses.
  */
 import type {NormAttrs} from '../../src/core/kernel_contract.js';
-import type {NormProgram} from './launch.js';
+import type {NormProgram, ProgramBuffer} from './launch.js';
 import {SCALAR_ELEMENTS, Vectorization} from './vector_wgsl.js';
+import {viewUniforms} from './view_wgsl.js';
 import type {LaneStyle} from './walk.js';
 
 /** Invocations per workgroup of the row-block programs (few lanes: rows are long). */
@@ -89,32 +90,54 @@ export function planRowBlocks(attrs: NormAttrs, style: LaneStyle): RowBlockPlan 
   };
 }
 
-/** Workgroups of a row-block dispatch. */
-export function rowBlockWorkgroups(plan: RowBlockPlan): number {
-  return Math.ceil(plan.lanes / ROW_BLOCK_WORKGROUP_SIZE);
-}
-
 /** WGSL repeated once per row `j` of a block (`code(j)` names its variables with `j`). */
 export function perRow(plan: RowBlockPlan, code: (j: number) => string): string {
   return Array.from({length: plan.rowsPerLane}, (_, j) => code(j)).join('\n');
 }
 
-/** The uniforms of a row-block program, besides the view's. */
-export function rowBlockUniforms(plan: RowBlockPlan): NormProgram['uniforms'] {
-  return [
-    {name: 'blocks', type: 'u32', value: plan.blocks},
-    {name: 'lanes', type: 'u32', value: plan.lanes},
-    {name: 'rowElements', type: 'u32', value: plan.rowElements},
-  ];
+/** What distinguishes the row-block programs; {@link rowBlockProgram} adds the rest. */
+export interface RowBlockProgramSpec {
+  name: string;
+  /** Shader-key prefix; the workgroup size and `k<rows per lane>` are appended, then `flags`. */
+  keyPrefix: string;
+  flags: string[];
+  outputs: ProgramBuffer[];
+  inputs: ProgramBuffer[];
+  /** Module-scope WGSL: preludes and helpers. */
+  prelude: string;
+  /** WGSL run once per block, with `lane`, `n` (elements per row), `block` and `row0` set. */
+  body: string;
 }
 
 /**
- * WGSL of a row-block lane's prologue: `lane` (its index; lanes past `uniforms.lanes` return)
- * and the loop over its blocks, with `row0` the first row of the block. `body` runs once per
- * block.
+ * A row-block program: one invocation per lane, `ROW_BLOCK_WORKGROUP_SIZE` lanes per workgroup,
+ * the view's and the plan's uniforms (`blocks`, `lanes`, `rowElements`), and `run` looping over
+ * the lane's blocks (`lane, lane + lanes, …`; `row0` is the first row of the block).
  */
-export function forEachBlock(body: string): string {
-  return `
+export function rowBlockProgram(
+  attrs: NormAttrs,
+  plan: RowBlockPlan,
+  spec: RowBlockProgramSpec,
+): NormProgram {
+  const key = [`wg${ROW_BLOCK_WORKGROUP_SIZE}`, `k${plan.rowsPerLane}`, ...spec.flags];
+  return {
+    name: spec.name,
+    shaderKey: `${spec.keyPrefix}_${key.join('_')}`,
+    workgroupSize: ROW_BLOCK_WORKGROUP_SIZE,
+    workgroupCount: Math.ceil(plan.lanes / ROW_BLOCK_WORKGROUP_SIZE),
+    outputs: spec.outputs,
+    inputs: spec.inputs,
+    uniforms: [
+      ...viewUniforms(attrs),
+      {name: 'blocks', type: 'u32', value: plan.blocks},
+      {name: 'lanes', type: 'u32', value: plan.lanes},
+      {name: 'rowElements', type: 'u32', value: plan.rowElements},
+    ],
+    getUserCode: () => `
+${spec.prelude}
+const ROWS_PER_LANE = ${plan.rowsPerLane}u;
+
+fn run(tile : u32, local : u32) {
   let lane = tile * WORKGROUP_SIZE + local;
   if (lane >= uniforms.lanes) {
     return;
@@ -122,6 +145,9 @@ export function forEachBlock(body: string): string {
   let n = uniforms.rowElements;
   for (var block = lane; block < uniforms.blocks; block += uniforms.lanes) {
     let row0 = block * ROWS_PER_LANE;
-${body}
-  }`;
+${spec.body}
+  }
+}
+`,
+  };
 }
