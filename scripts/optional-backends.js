@@ -1,10 +1,12 @@
 // Loading of the optional tfjs backends (tfjs-node, webgpu through Dawn), shared by the tests,
 // the benchmark and the examples. Run as a script, it prints the comma-separated list of
-// backends usable in this environment (test global setup probes native bindings this way).
+// backends usable in this environment, plus `chromium` when a headless Chromium can be driven
+// for the browser specs (test global setup probes native bindings this way).
 const fs = require('fs');
 const path = require('path');
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+const CHROMIUM = '/usr/bin/chromium';
 
 /** Loads tfjs-node; true when its `tensorflow` backend is registered. */
 function loadTfjsNode(tf) {
@@ -52,6 +54,20 @@ function installWebgpu() {
   }
 }
 
+/**
+ * The Chromium executable for the browser specs (`TFN_CHROMIUM`, else Debian's
+ * `/usr/bin/chromium`), or null when it or the npm `playwright-core` that drives it is missing.
+ */
+function findChromium() {
+  const executable = process.env.TFN_CHROMIUM || CHROMIUM;
+  try {
+    require.resolve('playwright-core');
+  } catch {
+    return null;
+  }
+  return fs.existsSync(executable) ? executable : null;
+}
+
 async function main() {
   const tf = require('@tensorflow/tfjs');
   const names = ['cpu'];
@@ -61,11 +77,14 @@ async function main() {
   if (installWebgpu() && (await tf.setBackend('webgpu'))) {
     names.push('webgpu');
   }
+  if (findChromium() !== null) {
+    names.push('chromium');
+  }
   process.stdout.write(names.join(','));
   process.exit(0);
 }
 
-module.exports = {installWebgpu, loadTfjsNode};
+module.exports = {findChromium, installWebgpu, loadTfjsNode};
 
 if (require.main === module) {
   main();

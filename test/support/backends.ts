@@ -9,6 +9,10 @@
  *   GPU that is SwiftShader's Vulkan driver from Debian's `chromium` package. The backend's
  *   forwarding of small tensors to the cpu is turned off, so the GPU path is what is tested.
  *
+ * - `chromium` (not a tfjs backend: an environment): when Debian's `chromium` and the npm
+ *   `playwright-core` are installed, test/browser.test.ts runs its specs in a headless Chromium
+ *   page on the browser's own `webgpu` and `webgl` backends.
+ *
  * `TFN_TEST_BACKENDS=cpu,webgpu` restricts the list; a listed backend that is unavailable
  * fails the run instead of being skipped, so CI cannot silently test less.
  */
@@ -35,10 +39,20 @@ export const TOLERANCES: Record<string, Tolerance> = {
   webgpu: {atol: 1e-4, rtol: 1e-3},
 };
 
-/** Backends to test, from global setup (jest collects suites synchronously). */
-export function testedBackends(): string[] {
+/** The backends and environments global setup found (jest collects suites synchronously). */
+function available(): string[] {
   const list = process.env.TFN_AVAILABLE_BACKENDS;
   return list === undefined || list === '' ? ['cpu'] : list.split(',');
+}
+
+/** tfjs backends to test in Node. */
+export function testedBackends(): string[] {
+  return available().filter((name) => name !== 'chromium');
+}
+
+/** Whether the browser specs run (headless Chromium). */
+export function browserTested(): boolean {
+  return available().includes('chromium');
 }
 
 /** Loads (in this test file's context) and activates one backend. */
