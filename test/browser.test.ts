@@ -1,6 +1,7 @@
 /**
  * The package in a real browser: headless Chromium, on the browser's own `webgpu` backend (our
- * WGSL kernels on Chromium's WebGPU) and `webgl` backend (the composite fallback). The page
+ * WGSL kernels on Chromium's WebGPU, in the adapter's automatic lane style and in the
+ * `cooperative` one that GPUs get) and `webgl` backend (the composite fallback). The page
  * (test/browser/page.ts) runs forward and gradients of seeded cases of all five
  * normalizations, which are checked here against the float64 reference, and trains a model
  * with each layer. Runs when global setup finds `chromium` (test/support/backends.ts).
@@ -49,9 +50,13 @@ suite('in headless Chromium', () => {
     expect(page.errors).toEqual([]);
   });
 
-  describe.each(['webgpu', 'webgl'])('%s backend', (backend) => {
+  describe.each([
+    ['webgpu', ''],
+    ['webgpu', 'cooperative'],
+    ['webgl', ''],
+  ])('%s backend, lane style "%s"', (backend, laneStyle) => {
     beforeAll(async () => {
-      const active = await page.call('activate', backend);
+      const active = await page.call('activate', backend, laneStyle);
       expect(active.backend).toBe(backend);
     });
 
@@ -89,7 +94,7 @@ suite('in headless Chromium', () => {
   });
 
   test('on webgpu, a LayerNorm forward is one fused kernel on a SwiftShader adapter', async () => {
-    const active = await page.call('activate', 'webgpu');
+    const active = await page.call('activate', 'webgpu', '');
     expect(active.adapter).toBe('swiftshader');
     expect(await page.call('layerNormKernels')).toEqual([NORM_FORWARD]);
   });

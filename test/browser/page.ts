@@ -88,8 +88,11 @@ async function runCase(p: PlainCase): Promise<PageResult> {
 
 /** The page's entry points. */
 export interface BrowserPage {
-  /** Activates `backend` (GPU paths only: webgpu does not forward small tensors to the cpu). */
-  activate(backend: string): Promise<{backend: string; adapter: string}>;
+  /**
+   * Activates `backend` (GPU paths only: webgpu does not forward small tensors to the cpu),
+   * with the webgpu lane style `laneStyle` ('' for automatic).
+   */
+  activate(backend: string, laneStyle: string): Promise<{backend: string; adapter: string}>;
   /** Forward and gradients of cases, with the WebGPU validation errors raised. */
   runCases(cases: PlainCase[]): Promise<{result: PageResult[]; error: string | null}>;
   /** Names of the kernels that a LayerNorm forward on `[8, 64]` launches. */
@@ -102,11 +105,12 @@ export interface BrowserPage {
 }
 
 const page: BrowserPage = {
-  async activate(backend) {
+  async activate(backend, laneStyle) {
     if (!(await tf.setBackend(backend))) {
       throw new Error(`backend ${backend} failed to initialize in the page`);
     }
     tf.env().set('WEBGPU_CPU_FORWARD', false);
+    tf.env().set(tfn.LANE_STYLE_FLAG, laneStyle);
     const info = (tf.backend() as unknown as {adapterInfo?: {architecture?: string}}).adapterInfo;
     return {backend: tf.getBackend(), adapter: info?.architecture ?? ''};
   },
