@@ -49,10 +49,6 @@ async function bundle(folder: string): Promise<void> {
     bundle: true,
     platform: 'browser',
     format: 'iife',
-    // The page imports the package's sources, which its `sideEffects` list (written for the
-    // built files) does not name: without this, src/index.ts and its registration would be
-    // skipped in favour of the modules it re-exports.
-    ignoreAnnotations: true,
     logLevel: 'error',
   });
   const html = '<!doctype html>\n<meta charset="utf-8">\n<script src="page.js"></script>\n';
