@@ -27,7 +27,10 @@ export const MAX_ROWS_PER_LANE = 4;
 /** Fewest lanes a row-block dispatch must keep busy; fewer rows take the walks of walk.ts. */
 export const MIN_ROW_BLOCK_LANES = 32;
 
-/** Most lanes: each lane keeps one row of `dgamma` and `dbeta` partial sums. */
+/**
+ * Most lanes: each lane keeps one row of `dgamma` and `dbeta` partial sums. This also caps a
+ * dispatch at 8 workgroups, enough for the two cores measured, unmeasured on larger CPUs.
+ */
 export const MAX_ROW_BLOCK_LANES = 64;
 
 /** Most scalars of those partial sums (16 MiB), else the walks of walk.ts run. */
