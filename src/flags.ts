@@ -9,8 +9,9 @@ export const FORCE_COMPOSITE_FLAG = 'TFN_FORCE_COMPOSITE';
 
 /**
  * `TFN_WEBGPU_LANE_STYLE` (default `''`: automatic): forces how the webgpu kernels spread a
- * statistics group over invocations, `'solo'` (one invocation per group, no barriers; chosen
- * on software adapters such as SwiftShader) or `'cooperative'` (several invocations merged in
+ * statistics group over invocations, `'solo'` (one invocation per group, no barriers, and
+ * blocks of rows per invocation for layer/RMS normalization over trailing axes; chosen on
+ * software adapters such as SwiftShader) or `'cooperative'` (several invocations merged in
  * workgroup memory; chosen on GPUs). For tests and for comparing the two on one adapter.
  */
 export const LANE_STYLE_FLAG = 'TFN_WEBGPU_LANE_STYLE';

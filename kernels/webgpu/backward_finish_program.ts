@@ -1,10 +1,9 @@
 import type {NormAttrs} from '../../src/core/kernel_contract.js';
-import {paramSize} from '../../src/core/view.js';
 import {
   BackwardTensors,
   BackwardVectors,
   gradientInputs,
-  groupPartialsOffset,
+  walkParamPartials,
 } from './backward_sums_program.js';
 import {
   GROUP_GRADIENT_WGSL,
@@ -13,19 +12,19 @@ import {
   PARAM_COMBINE_WGSL,
   WRITE_INPUT_GRADIENT_WGSL,
 } from './backward_wgsl.js';
-import type {NormProgram, ProgramBuffer} from './launch.js';
+import type {NormProgram} from './launch.js';
+import {paramCombineUniforms, paramPartialsLength} from './param_combine_program.js';
 import {BackwardPlan, sharesSegments} from './plans.js';
 import {
   dataType,
   loadT,
   paramAccessors,
-  SCALAR_ELEMENTS,
   Vectorization,
   vectorKey,
   vectorPrelude,
 } from './vector_wgsl.js';
 import {VIEW_WGSL, viewUniforms} from './view_wgsl.js';
-import {parameterSegmentsPerParam, walkFromUniforms, walkUniforms, walkWorkgroups} from './walk.js';
+import {walkFromUniforms, walkUniforms, walkWorkgroups} from './walk.js';
 import {treeReduction, WALK_WGSL} from './walk_wgsl.js';
 
 function inputGradientRole(v: Vectorization): string {
@@ -52,14 +51,15 @@ fn inputGradientRole(tile : u32, local : u32) {
 }
 
 /**
- * Second backward dispatch. With `withInputGradient`, its workgroups `[0, statsWorkgroups)`
- * merge the chunk sums of their groups (lanes, then workgroup memory) and write `dx` over their
- * chunk, reading each group's `mean` and `invStd` from its record in `partials`; the
- * following `ceil(paramSize / workgroup size)` workgroups combine the parameter partials into
- * `dgamma` and `dbeta` (one invocation per parameter).
+ * Second backward dispatch when statistics groups are chunked (the `partials` role; unchunked
+ * calls finish with param_combine_program.ts). Its workgroups `[0, statsWorkgroups)` merge the
+ * chunk sums of their groups (lanes, then workgroup memory) and write `dx` over their chunk,
+ * reading each group's `mean` and `invStd` from its record in `partials`; the following
+ * `ceil(paramSize / workgroup size)` workgroups combine the parameter partials into `dgamma`
+ * and `dbeta` (one invocation per parameter).
  *
- * Shader key: `tfnNormBackwardFinish_dx<0|1>_wg<workgroup size>_r<lanes share segments 0|1>
- * _g<0|1>_l<parameters per lane 0|1>_<stats vectorization>`.
+ * Shader key: `tfnNormBackwardFinish_wg<workgroup size>_r<lanes share segments 0|1>_g<0|1>
+ * _<stats vectorization>`.
  */
 export function backwardFinishProgram(
   attrs: NormAttrs,
@@ -69,58 +69,30 @@ export function backwardFinishProgram(
   t: BackwardTensors,
 ): NormProgram {
   const {statsWalk, paramWalk} = plan;
-  const withInputGradient = plan.role === 'partials';
-  const statsWorkgroups = withInputGradient ? walkWorkgroups(statsWalk) : 0;
-  const params = paramSize(attrs);
-  const vector = withInputGradient ? vectors.stats : SCALAR_ELEMENTS;
-  const outputs: ProgramBuffer[] = [
-    {name: 'dgamma', tensor: t.dgamma},
-    {name: 'dbeta', tensor: t.dbeta},
-  ];
-  const inputs: ProgramBuffer[] = [{name: 'partials', tensor: t.partials}];
-  if (withInputGradient) {
-    outputs.unshift({name: 'dx', tensor: t.dx, type: dataType(vector)});
-    inputs.push(...gradientInputs(t, vector));
-  }
-  const hasGamma = withInputGradient && t.gamma !== null;
-  const shared = withInputGradient && sharesSegments(statsWalk);
-  const dxCode = withInputGradient
-    ? `${paramAccessors(vector, hasGamma, false, vectors.perLane)}
-${GROUP_GRADIENT_WGSL}
-${groupStatsFromPartials(vector)}
-${WRITE_INPUT_GRADIENT_WGSL}
-${inputGradientRole(vector)}`
-    : '';
-  const dxCall = withInputGradient
-    ? `if (tile < uniforms.statsWorkgroups) {
-    inputGradientRole(tile, local);
-    return;
-  }`
-    : '';
-  const paramSegments = paramWalk.segments * (vectors.param.kind === 'segments' ? 4 : 1);
+  const statsWorkgroups = walkWorkgroups(statsWalk);
+  const vector = vectors.stats;
+  const hasGamma = t.gamma !== null;
+  const shared = sharesSegments(statsWalk);
+  const parameters = walkParamPartials(attrs, paramWalk, vectors.param);
   const flags = [`r${shared ? 1 : 0}`, `g${hasGamma ? 1 : 0}`, vectorKey(vector)].join('_');
 
   return {
     name: 'TfnNormBackwardFinishProgram',
-    shaderKey: `tfnNormBackwardFinish_dx${withInputGradient ? 1 : 0}_wg${workgroupSize}_${flags}`,
+    shaderKey: `tfnNormBackwardFinish_wg${workgroupSize}_${flags}`,
     workgroupSize,
-    workgroupCount: statsWorkgroups + Math.ceil(params / workgroupSize),
-    outputs,
-    inputs,
+    workgroupCount: statsWorkgroups + Math.ceil(parameters.paramSize / workgroupSize),
+    outputs: [
+      {name: 'dx', tensor: t.dx, type: dataType(vector)},
+      {name: 'dgamma', tensor: t.dgamma},
+      {name: 'dbeta', tensor: t.dbeta},
+    ],
+    inputs: [{name: 'partials', tensor: t.partials}, ...gradientInputs(t, vector)],
     uniforms: [
       ...viewUniforms(attrs),
       ...walkUniforms('stats', statsWalk),
       {name: 'statsWorkgroups', type: 'u32', value: statsWorkgroups},
-      {name: 'paramSize', type: 'u32', value: params},
-      {name: 'paramSegmentsTotal', type: 'u32', value: paramSegments},
-      {name: 'paramChunks', type: 'u32', value: paramWalk.chunks},
-      {name: 'paramSegmentsPerParam', type: 'u32', value: parameterSegmentsPerParam(attrs)},
-      {name: 'paramSegmentStride', type: 'u32', value: attrs.width},
-      {
-        name: 'groupPartialsOffset',
-        type: 'u32',
-        value: groupPartialsOffset(paramWalk, vectors.param),
-      },
+      ...paramCombineUniforms(parameters),
+      {name: 'groupPartialsOffset', type: 'u32', value: paramPartialsLength(parameters)},
     ],
     getUserCode: () => `
 ${vectorPrelude(vector)}
@@ -129,11 +101,18 @@ ${treeReduction('PairSum', shared)}
 ${VIEW_WGSL}
 ${walkFromUniforms('stats')}
 ${GROUP_RECORD_WGSL}
-${dxCode}
+${paramAccessors(vector, hasGamma, false, vectors.perLane)}
+${GROUP_GRADIENT_WGSL}
+${groupStatsFromPartials(vector)}
+${WRITE_INPUT_GRADIENT_WGSL}
+${inputGradientRole(vector)}
 ${PARAM_COMBINE_WGSL}
 
 fn run(tile : u32, local : u32) {
-  ${dxCall}
+  if (tile < uniforms.statsWorkgroups) {
+    inputGradientRole(tile, local);
+    return;
+  }
   paramCombine(tile - uniforms.statsWorkgroups, local);
 }
 `,

@@ -1,6 +1,7 @@
 import type {TensorInfo} from '@tensorflow/tfjs';
 
 import type {NormAttrs} from '../../src/core/kernel_contract.js';
+import {paramSize} from '../../src/core/view.js';
 import {
   GROUP_GRADIENT_WGSL,
   GROUP_RECORD_WGSL,
@@ -11,6 +12,7 @@ import {
   paramWalkPrelude,
 } from './backward_wgsl.js';
 import type {NormProgram, ProgramBuffer} from './launch.js';
+import {ParamPartials, paramPartialsLength} from './param_combine_program.js';
 import {BackwardPlan, sharesSegments} from './plans.js';
 import {
   dataType,
@@ -22,7 +24,14 @@ import {
   vectorPrelude,
 } from './vector_wgsl.js';
 import {VIEW_WGSL, viewUniforms} from './view_wgsl.js';
-import {parameterWalk, WalkPlan, walkFromUniforms, walkUniforms, walkWorkgroups} from './walk.js';
+import {
+  parameterSegmentsPerParam,
+  parameterWalk,
+  WalkPlan,
+  walkFromUniforms,
+  walkUniforms,
+  walkWorkgroups,
+} from './walk.js';
 import {treeReduction, WALK_WGSL} from './walk_wgsl.js';
 
 /**
@@ -59,21 +68,29 @@ export function gradientInputs(t: BackwardTensors, vector: Vectorization): Progr
   return inputs;
 }
 
-/** Where the group records start in `partials`: after the parameter partials. */
-export function groupPartialsOffset(paramWalk: WalkPlan, paramVector: Vectorization): number {
-  const segments = paramWalk.segments * (paramVector.kind === 'segments' ? 4 : 1);
-  return 2 * segments * paramWalk.chunks;
+/** The parameter partials of the parameter walk (the first part of `partials`). */
+export function walkParamPartials(
+  attrs: NormAttrs,
+  paramWalk: WalkPlan,
+  paramVector: Vectorization,
+): ParamPartials {
+  return {
+    paramSize: paramSize(attrs),
+    segments: paramWalk.segments * (paramVector.kind === 'segments' ? 4 : 1),
+    chunks: paramWalk.chunks,
+    segmentsPerParam: parameterSegmentsPerParam(attrs),
+    segmentStride: attrs.width,
+  };
 }
 
 /** Length of `partials` (backward_wgsl.ts); `statsWalk` is `null` when unchunked. */
 export function partialsLength(
-  paramWalk: WalkPlan,
-  paramVector: Vectorization,
+  parameters: ParamPartials,
   statsWalk: WalkPlan | null,
   statCount: number,
 ): number {
   const recordLength = statsWalk === null ? 0 : 2 + 2 * statsWalk.chunks;
-  return groupPartialsOffset(paramWalk, paramVector) + statCount * recordLength;
+  return paramPartialsLength(parameters) + statCount * recordLength;
 }
 
 function localRoleCode(cache: number): string {
@@ -218,7 +235,7 @@ export function backwardSumsProgram(
       {
         name: 'groupPartialsOffset',
         type: 'u32',
-        value: groupPartialsOffset(paramWalk, vectors.param),
+        value: paramPartialsLength(walkParamPartials(attrs, paramWalk, vectors.param)),
       },
     ],
     getUserCode: () => `

@@ -4,22 +4,25 @@ import type {WebGPUBackend} from '@tensorflow/tfjs-backend-webgpu';
 import {NORM_BACKWARD, NormAttrs} from '../../src/core/kernel_contract.js';
 import {paramSize, statCount} from '../../src/core/view.js';
 import {backwardFinishProgram} from './backward_finish_program.js';
-import {backwardSumsProgram, BackwardTensors, partialsLength} from './backward_sums_program.js';
+import {
+  backwardSumsProgram,
+  BackwardTensors,
+  partialsLength,
+  walkParamPartials,
+} from './backward_sums_program.js';
 import {newTensor} from './backend_bridge.js';
 import {runProgram} from './launch.js';
 import {laneStyleOf, planBackward, WORKGROUP_SIZE} from './plans.js';
-import {
-  rowBlockBackwardProgram,
-  rowBlockCombineProgram,
-  rowBlockPartialsLength,
-} from './row_block_backward_program.js';
+import {paramCombineProgram, paramPartialsLength} from './param_combine_program.js';
+import {rowBlockBackwardProgram, rowBlockPartials} from './row_block_backward_program.js';
 import {planRowBlocks} from './row_blocks.js';
 import {checkInputs, optional} from './tensor_checks.js';
 
 /**
  * Fused backward normalization on webgpu, always two dispatches:
  * 1. group sums (and `dx` when a workgroup holds whole groups) + parameter partial sums;
- * 2. `dx` from the merged group sums (when chunked) + `dgamma`/`dbeta` from the partials.
+ * 2. `dx` from the merged group sums (when chunked) + `dgamma`/`dbeta` from the partials
+ *    (unchunked: the partials alone, param_combine_program.ts).
  * Rows on software adapters take two dispatches of row blocks (row_blocks.ts): `dx` with each
  * lane's parameter partial sums, then their total.
  */
@@ -43,25 +46,31 @@ const normBackward: KernelFunc = ({inputs, backend, attrs}) => {
 
   const rowBlocks = planRowBlocks(a, style);
   if (rowBlocks !== null) {
-    const t = {...common, partials: newTensor(gpu, [rowBlockPartialsLength(a, rowBlocks)])};
+    const parameters = rowBlockPartials(a, rowBlocks);
+    const t = {...common, partials: newTensor(gpu, [paramPartialsLength(parameters)])};
     runProgram(gpu, rowBlockBackwardProgram(a, rowBlocks, t));
-    runProgram(gpu, rowBlockCombineProgram(a, rowBlocks, WORKGROUP_SIZE, t));
+    runProgram(gpu, paramCombineProgram(parameters, WORKGROUP_SIZE, t));
     gpu.disposeData(t.partials.dataId);
     return [t.dx, t.dgamma, t.dbeta];
   }
 
   const plan = planBackward(a, style);
   const chunked = plan.role === 'partials';
-  const {statsWalk, paramWalk} = plan;
+  const parameters = walkParamPartials(a, plan.paramWalk, plan.param);
   const t: BackwardTensors = {
     ...common,
     partials: newTensor(gpu, [
-      partialsLength(paramWalk, plan.param, chunked ? statsWalk : null, statCount(a)),
+      partialsLength(parameters, chunked ? plan.statsWalk : null, statCount(a)),
     ]),
   };
 
   runProgram(gpu, backwardSumsProgram(a, plan, plan, WORKGROUP_SIZE, t));
-  runProgram(gpu, backwardFinishProgram(a, plan, plan, WORKGROUP_SIZE, t));
+  runProgram(
+    gpu,
+    chunked
+      ? backwardFinishProgram(a, plan, plan, WORKGROUP_SIZE, t)
+      : paramCombineProgram(parameters, WORKGROUP_SIZE, t),
+  );
 
   gpu.disposeData(t.partials.dataId);
   return [t.dx, t.dgamma, t.dbeta];

@@ -1,15 +1,23 @@
-import type {TensorInfo} from '@tensorflow/tfjs';
-
 import type {NormAttrs} from '../../src/core/kernel_contract.js';
 import type {BackwardTensors} from './backward_sums_program.js';
-import {GRADIENT_TERMS_WGSL, PARAM_COMBINE_WGSL} from './backward_wgsl.js';
+import {GRADIENT_TERMS_WGSL} from './backward_wgsl.js';
 import type {NormProgram, ProgramBuffer} from './launch.js';
+import type {ParamPartials} from './param_combine_program.js';
 import {perRow, RowBlockPlan, rowBlockProgram} from './row_blocks.js';
 import {dataType, paramReaders, paramType, vectorKey, vectorPrelude} from './vector_wgsl.js';
 
-/** Scalars of the row-block partial sums: a row of `dgamma` and one of `dbeta` per lane. */
-export function rowBlockPartialsLength(attrs: NormAttrs, plan: RowBlockPlan): number {
-  return 2 * plan.lanes * attrs.width;
+/**
+ * The row-block parameter partials: lane `k`'s dgamma part of parameter `p` at
+ * `k · rowLength + p`, its dbeta part `lanes · rowLength` further (scalars).
+ */
+export function rowBlockPartials(attrs: NormAttrs, plan: RowBlockPlan): ParamPartials {
+  return {
+    paramSize: attrs.width,
+    segments: attrs.width,
+    chunks: plan.lanes,
+    segmentsPerParam: 1,
+    segmentStride: attrs.width,
+  };
 }
 
 /**
@@ -109,44 +117,4 @@ ${paramReaders(vector, t.gamma !== null, false)}
 ${GRADIENT_TERMS_WGSL}`,
     body,
   });
-}
-
-/**
- * The second backward dispatch of row blocks: sums the lanes' partials into `dgamma` and
- * `dbeta`, one invocation per parameter (lane `k`'s part of parameter `p` is
- * `partials[k · width + p]`, its dbeta part that plus `lanes · width`, in scalars).
- *
- * Shader key: `tfnNormRowBlockCombine_wg<workgroup size>`.
- */
-export function rowBlockCombineProgram(
-  attrs: NormAttrs,
-  plan: RowBlockPlan,
-  workgroupSize: number,
-  t: {partials: TensorInfo; dgamma: TensorInfo; dbeta: TensorInfo},
-): NormProgram {
-  return {
-    name: 'TfnNormRowBlockCombineProgram',
-    shaderKey: `tfnNormRowBlockCombine_wg${workgroupSize}`,
-    workgroupSize,
-    workgroupCount: Math.ceil(attrs.width / workgroupSize),
-    outputs: [
-      {name: 'dgamma', tensor: t.dgamma},
-      {name: 'dbeta', tensor: t.dbeta},
-    ],
-    inputs: [{name: 'partials', tensor: t.partials}],
-    uniforms: [
-      {name: 'paramSize', type: 'u32', value: attrs.width},
-      {name: 'paramSegmentsTotal', type: 'u32', value: attrs.width},
-      {name: 'paramChunks', type: 'u32', value: plan.lanes},
-      {name: 'paramSegmentsPerParam', type: 'u32', value: 1},
-      {name: 'paramSegmentStride', type: 'u32', value: attrs.width},
-    ],
-    getUserCode: () => `
-${PARAM_COMBINE_WGSL}
-
-fn run(tile : u32, local : u32) {
-  paramCombine(tile, local);
-}
-`,
-  };
 }

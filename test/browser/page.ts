@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 
 import * as tfn from '../../src/index';
-import {NormCase, runOp, tensorsOf} from '../support/cases';
+import {caseGradients, NormCase, runOp, tensorsOf} from '../support/cases';
 import {LAYER_FACTORIES, smallModel, toyData} from '../support/models';
 
 /** A {@link NormCase} with plain arrays, as it crosses from Node into the page. */
@@ -68,14 +68,8 @@ async function runCase(p: PlainCase): Promise<PageResult> {
   const c = caseOf(p);
   const t = tensorsOf(c);
   const dy = tf.tensor(c.dy, c.shape);
-  const names = (['x', 'gamma', 'beta'] as const).filter((n) => t[n] !== undefined);
-  const loss = (...args: tf.Tensor[]) => {
-    const inputs = {...t};
-    names.forEach((n, i) => (inputs[n] = args[i]));
-    return tf.sum(tf.mul(runOp(c, inputs), dy));
-  };
   const y = runOp(c, t);
-  const grads = tf.grads(loss)(names.map((n) => t[n] as tf.Tensor));
+  const {names, grads} = caseGradients(c, t, dy);
   const read = async (g: tf.Tensor) => Array.from(await g.data());
   const result: PageResult = {y: await read(y), dx: []};
   for (let i = 0; i < names.length; i++) {

@@ -197,3 +197,24 @@ export function runOp(c: NormCase, t: CaseTensors): tf.Tensor {
       return tfn.ops.batchNorm(t.x, {axis: c.axis as number, epsilon: c.epsilon, ...t});
   }
 }
+
+/** The differentiable inputs of a case: `x`, and `gamma` and `beta` when present. */
+export type GradientName = 'x' | 'gamma' | 'beta';
+
+/**
+ * Gradients of `Σ runOp(c, t) · dy` (through `tf.grads`, so through the registered gradient)
+ * with respect to `x` and the present `gamma`/`beta`, in the order of `names`.
+ */
+export function caseGradients(
+  c: NormCase,
+  t: CaseTensors,
+  dy: tf.Tensor,
+): {names: GradientName[]; grads: tf.Tensor[]} {
+  const names = (['x', 'gamma', 'beta'] as const).filter((n) => t[n] !== undefined);
+  const loss = (...args: tf.Tensor[]) => {
+    const inputs = {...t};
+    names.forEach((n, i) => (inputs[n] = args[i]));
+    return tf.sum(tf.mul(runOp(c, inputs), dy));
+  };
+  return {names, grads: tf.grads(loss)(names.map((n) => t[n] as tf.Tensor))};
+}
